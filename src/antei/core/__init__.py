@@ -1,0 +1,1 @@
+"""Shared plumbing: users and roles, the hash-chained audit log, errors, tokens, paging."""

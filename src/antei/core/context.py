@@ -1,0 +1,35 @@
+"""Template context every page gets: the navigation, filtered by what the user may see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from antei.core.auth import web_actor
+from antei.core.models import User
+from antei.core.roles import Perm
+
+# (url name, label, permission). One list drives the menu, so every registry screen is
+# reachable from the navigation in both languages.
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("system-list", _("Systems"), Perm.INVENTORY_VIEW),
+    ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
+    ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),
+    ("external-party-list", _("External parties"), Perm.INVENTORY_VIEW),
+    ("department-list", _("Departments"), Perm.ORG_VIEW),
+    ("person-list", _("People"), Perm.ORG_VIEW),
+    ("vendor-list", _("Vendors"), Perm.ORG_VIEW),
+    ("audit-log", _("Audit log"), Perm.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not isinstance(getattr(request, "user", None), User):
+        return {"navigation": []}
+    actor = web_actor(request)
+    return {
+        "navigation": [(name, label) for name, label, perm in NAVIGATION
+                       if perm is None or actor.can(perm)],
+        "actor": actor,
+    }

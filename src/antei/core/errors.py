@@ -1,0 +1,143 @@
+"""One error tree with stable codes, mapped once to HTTP and once to CLI exit codes.
+
+    AnteiError                 500  exit 1
+    ├── InvalidInput           422  exit 2   field errors: (field, rule, message)
+    ├── NotAuthenticated       401  exit 5
+    ├── PermissionDenied       403  exit 5
+    ├── NotFound               404  exit 3
+    └── Conflict               409  exit 4   duplicates, invalid state transitions
+
+Messages are translated lazily, so one error renders in Japanese for the UI and in the
+language a client asked for in the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.utils.translation import gettext, gettext_lazy as _
+
+from antei.core import domain
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One broken rule on one input field."""
+
+    field: str
+    rule: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "rule": self.rule, "message": str(self.message)}
+
+
+# Rule code -> message template. Domain code reports rules by code (it cannot translate);
+# this table is the one place they turn into words.
+RULE_MESSAGES: Mapping[str, object] = {
+    "required": _("This field is required."),
+    "blank": _("This field may not be blank."),
+    "max_length": _("At most %(max)s characters."),
+    "code_format": _("Use 1–%(max)s letters, digits, '-' or '_' (e.g. CORE-01)."),
+    "unique": _("'%(value)s' is already registered."),
+    "unknown": _("No %(kind)s with code '%(value)s' exists."),
+    "choice": _("'%(value)s' is not one of: %(choices)s."),
+    "positive": _("Must be greater than 0 (got %(value)s)."),
+    "email": _("'%(value)s' is not a valid e-mail address."),
+    "phone": _("'%(value)s' is not a valid phone number (e.g. 090-1234-5678 or +81 3 1234 5678)."),
+    "url": _("'%(value)s' is not an http(s) URL."),
+    "self_connection": _("A connection cannot link a system to itself."),
+    "one_target": _("Give exactly one target: a system or an external party."),
+    "standby_needs_active": _(
+        "A standby component needs an active peer in the same system (set 'active_peer')."
+    ),
+    "peer_not_active": _("The peer '%(value)s' is not an active component of this system."),
+    "date_order": _("Must not be before %(other)s."),
+    "time_window": _("Give both start and end times, or neither."),
+    "in_house_task": _("'%(value)s' must stay in-house: assign a department, not a vendor."),
+    "in_use": _("Still referenced by %(what)s; remove those first."),
+    "one_owner": _("Give exactly one of department or vendor."),
+    "role": _("Unknown role '%(value)s'. Roles: %(choices)s."),
+    "password": _("%(value)s"),
+    "integer": _("Must be a whole number."),
+    "date": _("'%(value)s' is not a date (YYYY-MM-DD)."),
+    "time": _("'%(value)s' is not a time of day (HH:MM)."),
+}
+
+
+def field_error(fld: str, rule: str, **params: object) -> FieldError:
+    template = RULE_MESSAGES.get(rule, rule)
+    message = str(template) % params if params else str(template)
+    return FieldError(fld, rule, message)
+
+
+class AnteiError(Exception):
+    code: ClassVar[str] = "error"
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
+    default_message: ClassVar[object] = _("Something went wrong.")
+
+    def __init__(self, message: object | None = None) -> None:
+        self._message = message if message is not None else self.default_message
+        super().__init__(str(self._message))
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+
+class InvalidInput(AnteiError):
+    code = "invalid_input"
+    http_status = 422
+    exit_code = 2
+    default_message = _("The input is not valid.")
+
+    def __init__(self, errors: Iterable[FieldError], message: object | None = None) -> None:
+        self.errors = list(errors)
+        summary = "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+        super().__init__(message or summary or self.default_message)
+
+    @classmethod
+    def from_violations(cls, violations: Iterable[domain.Violation]) -> InvalidInput:
+        return cls([field_error(v.field, v.rule, **dict(v.params)) for v in violations])
+
+    @classmethod
+    def one(cls, fld: str, rule: str, **params: object) -> InvalidInput:
+        return cls([field_error(fld, rule, **params)])
+
+
+class NotAuthenticated(AnteiError):
+    code = "not_authenticated"
+    http_status = 401
+    exit_code = 5
+    default_message = _("A valid bearer token is required.")
+
+
+class PermissionDenied(AnteiError):
+    code = "forbidden"
+    http_status = 403
+    exit_code = 5
+    default_message = _("Your role may not do this.")
+
+
+class NotFound(AnteiError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 3
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind, self.key = kind, key
+        super().__init__(gettext("No %(kind)s '%(key)s'.") % {"kind": kind, "key": key})
+
+
+class Conflict(AnteiError):
+    code = "conflict"
+    http_status = 409
+    exit_code = 4
+    default_message = _("This conflicts with the current state.")
+
+    def __init__(self, message: object | None = None, errors: Iterable[FieldError] = ()) -> None:
+        self.errors = list(errors)
+        super().__init__(message)

@@ -1,0 +1,63 @@
+"""Roles and what each may do. Deny by default: a permission not listed here is refused.
+
+The catalog asks for scoped, read-mostly access for risk, audit, management and vendors
+(C14 scoped vendor access, C15 management read-only dashboards).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"  # system department
+    BUSINESS = "business"  # business departments (payments, deposits, ATM, ...)
+    RISK = "risk"
+    AUDITOR = "auditor"  # read-only
+    EXECUTIVE = "executive"  # read-only dashboards and reports
+    VENDOR = "vendor"  # sees only what concerns its own vendor
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _("Administrator"),
+    Role.OPERATOR: _("Operator (system department)"),
+    Role.BUSINESS: _("Business department"),
+    Role.RISK: _("Risk management"),
+    Role.AUDITOR: _("Auditor (read-only)"),
+    Role.EXECUTIVE: _("Executive (read-only)"),
+    Role.VENDOR: _("Vendor (scoped)"),
+}
+
+
+class Perm(StrEnum):
+    ORG_VIEW = "org.view"
+    ORG_EDIT = "org.edit"
+    INVENTORY_VIEW = "inventory.view"
+    INVENTORY_EDIT = "inventory.edit"
+    BUSINESS_EDIT = "inventory.edit_business"  # business functions and their tolerances
+    AUDIT_VIEW = "audit.view"
+    USERS_MANAGE = "users.manage"
+
+
+_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW}
+
+GRANTS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.OPERATOR: frozenset(_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT}),
+    Role.BUSINESS: frozenset(_READ | {Perm.BUSINESS_EDIT}),
+    Role.RISK: frozenset(_READ | {Perm.AUDIT_VIEW}),
+    Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_VIEW}),
+    Role.EXECUTIVE: frozenset(_READ),
+    # A vendor reads the registry, but selectors narrow every list to its own vendor.
+    Role.VENDOR: frozenset(_READ),
+}
+
+
+def has_perm(role: str, perm: Perm) -> bool:
+    try:
+        return perm in GRANTS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""What the institution runs: business functions (業務), systems, components, connections."""
