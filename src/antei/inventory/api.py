@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from antei.core.api import PROBLEM_RESPONSES, Page, actor, paginate, require
 from antei.core.roles import Perm
@@ -60,9 +60,9 @@ def list_business_functions(request: HttpRequest, criticality: str | None = None
 @router.post("/business-functions", auth=EDIT_BUSINESS,
              response=_responses(201, BusinessFunctionOut))
 def create_business_function(request: HttpRequest,
-                             payload: BusinessFunctionIn) -> tuple[int, object]:
+                             payload: BusinessFunctionIn) -> Status[object]:
     bf = services.create_business_function(actor=actor(request), **payload.dict())
-    return 201, BusinessFunctionOut.from_row(bf)
+    return Status(201, BusinessFunctionOut.from_row(bf))
 
 
 @router.get("/business-functions/{code}", auth=VIEW,
@@ -82,9 +82,9 @@ def update_business_function(request: HttpRequest, code: str,
 
 @router.delete("/business-functions/{code}", auth=EDIT_BUSINESS,
                response=_responses(204, None))
-def delete_business_function(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_business_function(request: HttpRequest, code: str) -> Status[None]:
     services.delete_business_function(actor=actor(request), code=code)
-    return 204, None
+    return Status(204, None)
 
 
 # --- systems -----------------------------------------------------------------------------
@@ -103,9 +103,9 @@ def list_systems(request: HttpRequest, tier: str | None = None, department: str 
 
 
 @router.post("/systems", auth=EDIT, response=_responses(201, SystemOut))
-def create_system(request: HttpRequest, payload: SystemIn) -> tuple[int, object]:
+def create_system(request: HttpRequest, payload: SystemIn) -> Status[object]:
     services.create_system(actor=actor(request), **payload.dict())
-    return 201, SystemOut.from_row(selectors.get_system(actor(request), payload.code))
+    return Status(201, SystemOut.from_row(selectors.get_system(actor(request), payload.code)))
 
 
 @router.get("/systems/{code}", auth=VIEW, response=_responses(200, SystemOut))
@@ -121,9 +121,9 @@ def update_system(request: HttpRequest, code: str, payload: SystemPatch) -> obje
 
 
 @router.delete("/systems/{code}", auth=EDIT, response=_responses(204, None))
-def delete_system(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_system(request: HttpRequest, code: str) -> Status[None]:
     services.delete_system(actor=actor(request), code=code)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/systems/{code}/batch-windows", auth=VIEW,
@@ -136,16 +136,16 @@ def list_batch_windows(request: HttpRequest, code: str) -> list[BatchWindowOut]:
 @router.post("/systems/{code}/batch-windows", auth=EDIT,
              response=_responses(201, BatchWindowOut))
 def add_batch_window(request: HttpRequest, code: str,
-                     payload: BatchWindowIn) -> tuple[int, object]:
+                     payload: BatchWindowIn) -> Status[object]:
     window = services.add_batch_window(actor=actor(request), system=code, **payload.dict())
-    return 201, BatchWindowOut.from_row(window)
+    return Status(201, BatchWindowOut.from_row(window))
 
 
 @router.delete("/systems/{code}/batch-windows/{window_id}", auth=EDIT,
                response=_responses(204, None))
-def delete_batch_window(request: HttpRequest, code: str, window_id: int) -> tuple[int, None]:
+def delete_batch_window(request: HttpRequest, code: str, window_id: int) -> Status[None]:
     services.delete_batch_window(actor=actor(request), system=code, window_id=window_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/systems/{code}/vendors", auth=VIEW, response=_responses(200, list[VendorRoleIO]))
@@ -154,16 +154,16 @@ def list_system_vendors(request: HttpRequest, code: str) -> list[VendorRoleIO]:
 
 
 @router.post("/systems/{code}/vendors", auth=EDIT, response=_responses(201, VendorRoleIO))
-def assign_vendor(request: HttpRequest, code: str, payload: VendorRoleIO) -> tuple[int, object]:
+def assign_vendor(request: HttpRequest, code: str, payload: VendorRoleIO) -> Status[object]:
     services.assign_vendor(actor=actor(request), system=code, **payload.dict())
-    return 201, payload
+    return Status(201, payload)
 
 
 @router.delete("/systems/{code}/vendors/{vendor}/{role}", auth=EDIT,
                response=_responses(204, None))
-def unassign_vendor(request: HttpRequest, code: str, vendor: str, role: str) -> tuple[int, None]:
+def unassign_vendor(request: HttpRequest, code: str, vendor: str, role: str) -> Status[None]:
     services.unassign_vendor(actor=actor(request), system=code, vendor=vendor, role=role)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/systems/{code}/responsibilities", auth=VIEW,
@@ -188,16 +188,16 @@ def list_key_persons(request: HttpRequest, code: str) -> list[KeyPersonIO]:
 
 
 @router.post("/systems/{code}/key-persons", auth=EDIT, response=_responses(201, KeyPersonIO))
-def add_key_person(request: HttpRequest, code: str, payload: KeyPersonIO) -> tuple[int, object]:
+def add_key_person(request: HttpRequest, code: str, payload: KeyPersonIO) -> Status[object]:
     services.add_key_person(actor=actor(request), system=code, **payload.dict())
-    return 201, payload
+    return Status(201, payload)
 
 
 @router.delete("/systems/{code}/key-persons/{person}", auth=EDIT,
                response=_responses(204, None))
-def remove_key_person(request: HttpRequest, code: str, person: str) -> tuple[int, None]:
+def remove_key_person(request: HttpRequest, code: str, person: str) -> Status[None]:
     services.remove_key_person(actor=actor(request), system=code, person=person)
-    return 204, None
+    return Status(204, None)
 
 
 # --- components --------------------------------------------------------------------------
@@ -211,9 +211,9 @@ def list_components(request: HttpRequest, code: str,
 
 
 @router.post("/systems/{code}/components", auth=EDIT, response=_responses(201, ComponentOut))
-def add_component(request: HttpRequest, code: str, payload: ComponentIn) -> tuple[int, object]:
+def add_component(request: HttpRequest, code: str, payload: ComponentIn) -> Status[object]:
     component = services.add_component(actor=actor(request), system=code, **payload.dict())
-    return 201, ComponentOut.from_row(component, code)
+    return Status(201, ComponentOut.from_row(component, code))
 
 
 @router.get("/systems/{code}/components/{name}", auth=VIEW,
@@ -233,9 +233,9 @@ def update_component(request: HttpRequest, code: str, name: str,
 
 @router.delete("/systems/{code}/components/{name}", auth=EDIT,
                response=_responses(204, None))
-def delete_component(request: HttpRequest, code: str, name: str) -> tuple[int, None]:
+def delete_component(request: HttpRequest, code: str, name: str) -> Status[None]:
     services.delete_component(actor=actor(request), system=code, name=name)
-    return 204, None
+    return Status(204, None)
 
 
 # --- external parties and connections ----------------------------------------------------
@@ -246,9 +246,9 @@ def list_external_parties(request: HttpRequest) -> list[ExternalPartyOut]:
 
 
 @router.post("/external-parties", auth=EDIT, response=_responses(201, ExternalPartyOut))
-def create_external_party(request: HttpRequest, payload: ExternalPartyIn) -> tuple[int, object]:
+def create_external_party(request: HttpRequest, payload: ExternalPartyIn) -> Status[object]:
     party = services.create_external_party(actor=actor(request), **payload.dict())
-    return 201, ExternalPartyOut.from_row(party)
+    return Status(201, ExternalPartyOut.from_row(party))
 
 
 @router.get("/connections", auth=VIEW, response=_responses(200, Page[ConnectionOut]))
@@ -262,9 +262,9 @@ def list_connections(request: HttpRequest, system: str | None = None,
 
 
 @router.post("/connections", auth=EDIT, response=_responses(201, ConnectionOut))
-def create_connection(request: HttpRequest, payload: ConnectionIn) -> tuple[int, object]:
+def create_connection(request: HttpRequest, payload: ConnectionIn) -> Status[object]:
     connection = services.create_connection(actor=actor(request), **payload.dict())
-    return 201, ConnectionOut.from_row(connection)
+    return Status(201, ConnectionOut.from_row(connection))
 
 
 @router.get("/connections/{connection_id}", auth=VIEW, response=_responses(200, ConnectionOut))
@@ -273,6 +273,6 @@ def get_connection(request: HttpRequest, connection_id: int) -> object:
 
 
 @router.delete("/connections/{connection_id}", auth=EDIT, response=_responses(204, None))
-def delete_connection(request: HttpRequest, connection_id: int) -> tuple[int, None]:
+def delete_connection(request: HttpRequest, connection_id: int) -> Status[None]:
     services.delete_connection(actor=actor(request), connection_id=connection_id)
-    return 204, None
+    return Status(204, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from antei.core.api import PROBLEM_RESPONSES, Page, actor, paginate, require
 from antei.core.roles import Perm
@@ -44,8 +44,8 @@ def list_departments(request: HttpRequest, kind: str | None = None, q: str | Non
 
 
 @router.post("/departments", auth=EDIT, response=_responses(201, DepartmentOut))
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, object]:
-    return 201, services.create_department(actor=actor(request), **payload.dict())
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[object]:
+    return Status(201, services.create_department(actor=actor(request), **payload.dict()))
 
 
 @router.get("/departments/{code}", auth=VIEW, response=_responses(200, DepartmentOut))
@@ -60,9 +60,9 @@ def update_department(request: HttpRequest, code: str, payload: DepartmentPatch)
 
 
 @router.delete("/departments/{code}", auth=EDIT, response=_responses(204, None))
-def delete_department(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_department(request: HttpRequest, code: str) -> Status[None]:
     services.delete_department(actor=actor(request), code=code)
-    return 204, None
+    return Status(204, None)
 
 
 # --- vendors and contracts ---------------------------------------------------------------
@@ -77,9 +77,9 @@ def list_vendors(request: HttpRequest, q: str | None = None, limit: int = 100,
 
 
 @router.post("/vendors", auth=EDIT, response=_responses(201, VendorOut))
-def create_vendor(request: HttpRequest, payload: VendorIn) -> tuple[int, object]:
+def create_vendor(request: HttpRequest, payload: VendorIn) -> Status[object]:
     services.create_vendor(actor=actor(request), **payload.dict())
-    return 201, VendorOut.from_row(selectors.get_vendor(actor(request), payload.code))
+    return Status(201, VendorOut.from_row(selectors.get_vendor(actor(request), payload.code)))
 
 
 @router.get("/vendors/{code}", auth=VIEW, response=_responses(200, VendorOut))
@@ -95,22 +95,22 @@ def update_vendor(request: HttpRequest, code: str, payload: VendorPatch) -> obje
 
 
 @router.delete("/vendors/{code}", auth=EDIT, response=_responses(204, None))
-def delete_vendor(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_vendor(request: HttpRequest, code: str) -> Status[None]:
     services.delete_vendor(actor=actor(request), code=code)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/vendors/{code}/contracts", auth=EDIT, response=_responses(201, ContractOut))
-def add_contract(request: HttpRequest, code: str, payload: ContractIn) -> tuple[int, object]:
+def add_contract(request: HttpRequest, code: str, payload: ContractIn) -> Status[object]:
     contract = services.add_contract(actor=actor(request), vendor=code, **payload.dict())
-    return 201, ContractOut.from_row(contract)
+    return Status(201, ContractOut.from_row(contract))
 
 
 @router.delete("/vendors/{code}/contracts/{contract_id}", auth=EDIT,
                response=_responses(204, None))
-def delete_contract(request: HttpRequest, code: str, contract_id: int) -> tuple[int, None]:
+def delete_contract(request: HttpRequest, code: str, contract_id: int) -> Status[None]:
     services.delete_contract(actor=actor(request), vendor=code, contract_id=contract_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- people and contact points -----------------------------------------------------------
@@ -127,10 +127,10 @@ def list_people(request: HttpRequest, department: str | None = None, vendor: str
 
 
 @router.post("/people", auth=EDIT, response=_responses(201, PersonOut))
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, object]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[object]:
     data = payload.dict()
     services.create_person(actor=actor(request), **data)
-    return 201, PersonOut.from_row(selectors.get_person(actor(request), payload.code))
+    return Status(201, PersonOut.from_row(selectors.get_person(actor(request), payload.code)))
 
 
 @router.get("/people/{code}", auth=VIEW, response=_responses(200, PersonOut))
@@ -146,9 +146,9 @@ def update_person(request: HttpRequest, code: str, payload: PersonPatch) -> obje
 
 
 @router.delete("/people/{code}", auth=EDIT, response=_responses(204, None))
-def delete_person(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_person(request: HttpRequest, code: str) -> Status[None]:
     services.delete_person(actor=actor(request), code=code)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/contact-points", auth=VIEW, response=_responses(200, Page[ContactPointOut]))
@@ -165,9 +165,9 @@ def list_contact_points(request: HttpRequest, person: str | None = None,
 @router.post("/people/{code}/contact-points", auth=EDIT,
              response=_responses(201, ContactPointOut))
 def add_contact_point(request: HttpRequest, code: str,
-                      payload: ContactPointIn) -> tuple[int, object]:
+                      payload: ContactPointIn) -> Status[object]:
     cp = services.add_contact_point(actor=actor(request), person=code, **payload.dict())
-    return 201, ContactPointOut.from_row(cp, code)
+    return Status(201, ContactPointOut.from_row(cp, code))
 
 
 @router.patch("/contact-points/{contact_id}", auth=EDIT,
@@ -180,6 +180,6 @@ def update_contact_point(request: HttpRequest, contact_id: int,
 
 
 @router.delete("/contact-points/{contact_id}", auth=EDIT, response=_responses(204, None))
-def delete_contact_point(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def delete_contact_point(request: HttpRequest, contact_id: int) -> Status[None]:
     services.delete_contact_point(actor=actor(request), contact_id=contact_id)
-    return 204, None
+    return Status(204, None)

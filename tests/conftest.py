@@ -1,0 +1,74 @@
+"""Shared fixtures: actors, users with tokens per role, and API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from antei.core import services as core_services
+from antei.core.actor import Actor, Source
+from antei.core.roles import Role
+
+PASSWORD = "correct-horse-battery-staple-7"
+
+
+@pytest.fixture
+def admin_actor() -> Actor:
+    return Actor(username="admin-test", role=Role.ADMIN, source=Source.CLI)
+
+
+def actor_of(role: Role, *, vendor_id: int | None = None) -> Actor:
+    return Actor(username=f"{role}-test", role=role, source=Source.API, vendor_id=vendor_id)
+
+
+class ApiClient:
+    """A Django test client that sends JSON and a bearer token."""
+
+    def __init__(self, token: str) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def _call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        fn = getattr(self.client, method)
+        if body is None:
+            return fn(path, params or None, headers=self.headers)
+        return fn(path, body, content_type="application/json", headers=self.headers)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self._call("get", path, **params)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._call("post", path, body if body is not None else {})
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._call("patch", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._call("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path, headers=self.headers)
+
+
+@pytest.fixture
+def make_api_client(db: None, admin_actor: Actor) -> Callable[..., ApiClient]:
+    """make_api_client(role, vendor_id=None) -> ApiClient for a fresh user of that role."""
+    counter = {"n": 0}
+
+    def make(role: Role | str = Role.ADMIN, *, vendor_id: int | None = None) -> ApiClient:
+        counter["n"] += 1
+        username = f"{role}-{counter['n']}"
+        core_services.create_user(actor=admin_actor, username=username, role=str(role),
+                                  password=PASSWORD, vendor_id=vendor_id)
+        return ApiClient(core_services.create_token(actor=admin_actor, username=username))
+
+    return make
+
+
+@pytest.fixture
+def api(make_api_client: Callable[..., ApiClient]) -> ApiClient:
+    """An API client acting as an admin."""
+    return make_api_client(Role.ADMIN)
