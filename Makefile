@@ -1,0 +1,73 @@
+# antei: two commands matter.
+#   make run    set up everything and serve on http://127.0.0.1:8000 (SQLite, demo bank)
+#   make test   set up everything and run the whole suite on SQLite and PostgreSQL
+# Everything is installed by these targets: a fresh clone needs only Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+export ANTEI_PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres setup venv messages browser lint lock bench clean
+
+run: setup
+	$(BIN)/antei serve --port $(ANTEI_PORT)
+
+setup: venv messages
+	$(BIN)/antei setup
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Translations are compiled at install time (.mo files are build output, not source).
+messages: venv
+	$(BIN)/pybabel compile --use-fuzzy -q -d src/antei/locale -D django
+
+# Browser tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: venv messages browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== suite on SQLite =="
+	ANTEI_VAR_DIR=$(CURDIR)/var/test-sqlite $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+# PostgreSQL is required in CI (ANTEI_REQUIRE_POSTGRES=1): unreachable means failure, not a skip.
+test-postgres:
+	@echo "== suite on PostgreSQL =="
+	@if ! $(BIN)/python scripts/wait_for_postgres.py "$(PG_URL)"; then \
+	  if [ "$$ANTEI_REQUIRE_POSTGRES" = "1" ]; then echo "PostgreSQL required but unreachable at $(PG_URL)"; exit 1; fi; \
+	  echo "PostgreSQL unreachable at $(PG_URL): lane skipped (set ANTEI_REQUIRE_POSTGRES=1 to fail)"; exit 0; fi; \
+	ANTEI_VAR_DIR=$(CURDIR)/var/test-postgres ANTEI_DATABASE_URL=$(PG_URL) \
+	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python bench/bizcal.py
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/antei-lock && $(PYTHON) -m venv /tmp/antei-lock
+	/tmp/antei-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/antei-lock/bin/pip freeze --exclude-editable | grep -v '^antei' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var
