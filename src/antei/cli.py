@@ -21,6 +21,10 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from antei.core.actor import Actor
 
 
 def _setup_django() -> None:
@@ -30,7 +34,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _cli_actor():  # type: ignore[no-untyped-def]
+def _cli_actor() -> Actor:
     """The CLI runs with the operating-system user's authority: it is the machine's admin."""
     import getpass
 

@@ -34,6 +34,11 @@ class Actor:
     def is_vendor(self) -> bool:
         return self.role is Role.VENDOR
 
+    @property
+    def vendor_scope(self) -> int:
+        """The vendor a vendor user is limited to; -1 (matches nothing) if none is set."""
+        return self.vendor_id if self.vendor_id is not None else -1
+
 
 SYSTEM_ACTOR = Actor(username="system", role=Role.ADMIN, source=Source.SYSTEM)
 

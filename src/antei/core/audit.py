@@ -44,10 +44,10 @@ def to_json_value(value: object) -> JsonValue:
     return str(value)
 
 
-def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, JsonValue]:
+def snapshot(instance: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
     """The concrete field values of a row, JSON-ready; foreign keys by id."""
     skip = set(exclude)
-    data: dict[str, JsonValue] = {}
+    data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
         if f.name in skip:
             continue

@@ -29,7 +29,7 @@ class LanguageMiddleware:
             choice = "ja" if header.lower().startswith("ja") else "en"
         language = choice if choice in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()

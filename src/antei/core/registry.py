@@ -90,10 +90,10 @@ def delete(*, actor: Actor, instance: models.Model, action: str,
         with transaction.atomic():
             instance.delete()
     except models.ProtectedError as exc:
-        what = ", ".join(sorted({o._meta.verbose_name_plural for o in exc.protected_objects}))
+        what = ", ".join(sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects}))
         raise Conflict(errors=[field_error("code", "in_use", what=what)]) from exc
     except models.RestrictedError as exc:
-        what = ", ".join(sorted({o._meta.verbose_name_plural for o in exc.restricted_objects}))
+        what = ", ".join(sorted({str(o._meta.verbose_name_plural) for o in exc.restricted_objects}))
         raise Conflict(errors=[field_error("code", "in_use", what=what)]) from exc
     audit.record(actor=actor, action=action, object_type=obj_type, object_id=obj_id,
                  object_repr=obj_repr, before=snapshot)

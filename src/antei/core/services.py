@@ -15,7 +15,7 @@ from antei.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from antei.core.models import ApiToken, User
 from antei.core.roles import Perm, Role
 
-TOKEN_PREFIX = "antei_"
+TOKEN_PREFIX = "antei_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 
 
 def _user_after(user: User) -> dict[str, object]:
@@ -47,7 +47,7 @@ def create_user(
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         errors.extend(field_error("password", "password", value=m) for m in exc.messages)
-    if errors:
+    if errors or role_value is None:
         raise InvalidInput(errors)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():

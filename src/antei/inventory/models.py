@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,8 @@ from antei.inventory import domain
 from antei.org.models import Department, Person, Vendor
 
 
-def _choices(codes: tuple[str, ...], labels: dict[str, object]) -> list[tuple[str, object]]:
+def _choices(codes: tuple[str, ...],
+             labels: Mapping[str, object]) -> list[tuple[str, object]]:
     return [(c, labels.get(c, c)) for c in codes]
 
 
@@ -181,13 +184,13 @@ class Connection(models.Model):
                                    name="connection_not_to_itself"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source.code} → {self.target_code} ({self.protocol})"
+
     @property
     def target_code(self) -> str:
         target = self.target_system or self.target_external
         return target.code if target else ""
-
-    def __str__(self) -> str:
-        return f"{self.source.code} → {self.target_code} ({self.protocol})"
 
 
 class SystemVendor(models.Model):

@@ -19,7 +19,7 @@ from antei.inventory.models import (
 def _visible_systems(actor: Actor) -> QuerySet[System]:
     qs = System.objects.all()
     if actor.is_vendor:
-        qs = qs.filter(vendor_roles__vendor_id=actor.vendor_id).distinct()
+        qs = qs.filter(vendor_roles__vendor_id=actor.vendor_scope).distinct()
     return qs
 
 

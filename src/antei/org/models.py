@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,8 @@ CONTACT_KIND_LABELS = {"email": _("e-mail"), "sms": _("SMS"), "voice": _("voice 
                        "webhook": _("webhook")}
 
 
-def _choices(codes: tuple[str, ...], labels: dict[str, object]) -> list[tuple[str, object]]:
+def _choices(codes: tuple[str, ...],
+             labels: Mapping[str, object]) -> list[tuple[str, object]]:
     return [(c, labels.get(c, c)) for c in codes]
 
 
@@ -25,7 +28,10 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    kind = models.CharField(_("type"), max_length=24, choices=_choices(domain.DEPARTMENT_KINDS, DEPARTMENT_KIND_LABELS))
+    kind = models.CharField(
+        _("type"), max_length=24,
+        choices=_choices(domain.DEPARTMENT_KINDS, DEPARTMENT_KIND_LABELS),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -104,7 +110,8 @@ class ContactPoint(models.Model):
     """A way to reach a person. `verified_at` is when a test message last got through."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
-    kind = models.CharField(_("kind"), max_length=16, choices=_choices(domain.CONTACT_KINDS, CONTACT_KIND_LABELS))
+    kind = models.CharField(_("kind"), max_length=16,
+                            choices=_choices(domain.CONTACT_KINDS, CONTACT_KIND_LABELS))
     address = models.CharField(_("address"), max_length=300)
     label = models.CharField(_("label"), max_length=50, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=1)

@@ -34,7 +34,7 @@ def get_department(actor: Actor, code: str) -> Department:
 def list_vendors(actor: Actor, *, q: str | None = None) -> QuerySet[Vendor]:
     qs = Vendor.objects.prefetch_related("contracts")
     if actor.is_vendor:
-        qs = qs.filter(pk=actor.vendor_id)
+        qs = qs.filter(pk=actor.vendor_scope)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(name_en__icontains=q))
     return qs
@@ -60,7 +60,7 @@ def list_people(
         "key_for__system",
     )
     if actor.is_vendor:
-        qs = qs.filter(vendor_id=actor.vendor_id)
+        qs = qs.filter(vendor_id=actor.vendor_scope)
     if department:
         qs = qs.filter(department__code=department)
     if vendor:
@@ -84,7 +84,7 @@ def list_contact_points(actor: Actor, *, person: str | None = None,
                         kind: str | None = None) -> QuerySet[ContactPoint]:
     qs = ContactPoint.objects.select_related("person")
     if actor.is_vendor:
-        qs = qs.filter(person__vendor_id=actor.vendor_id)
+        qs = qs.filter(person__vendor_id=actor.vendor_scope)
     if person:
         qs = qs.filter(person__code=person)
     if kind:
