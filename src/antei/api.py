@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
+from antei.calendars.api import router as calendars_router
 from antei.core import api as core_api
 from antei.core import services as core_services
 from antei.inventory.api import router as inventory_router
@@ -43,4 +44,5 @@ api = NinjaAPI(
 core_api.install_error_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", inventory_router)
+api.add_router("/", calendars_router)
 api.add_router("/", core_api.build_router())

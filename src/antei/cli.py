@@ -8,6 +8,7 @@
     antei user create --username U --role R [--vendor CODE]   (password from stdin)
     antei token create --username U [--name N]                (prints the token once)
     antei audit verify             check the hash chain; names the first tampered entry
+    antei calendar …               business days, special dates (see antei.calendars.cli)
 
 Anything else is passed to Django's management commands (e.g. `antei shell`).
 Errors print one line and exit with the code of their class (antei.core.errors):
@@ -186,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                                         required=True)
     audit_cmd.add_parser("verify", help="verify the hash chain").set_defaults(
         func=cmd_audit_verify)
+
+    from antei.calendars import cli as calendar_cli
+
+    calendar_cli.register(sub)
     return parser
 
 

@@ -38,11 +38,13 @@ class Perm(StrEnum):
     INVENTORY_VIEW = "inventory.view"
     INVENTORY_EDIT = "inventory.edit"
     BUSINESS_EDIT = "inventory.edit_business"  # business functions and their tolerances
+    CALENDAR_VIEW = "calendar.view"
+    CALENDAR_EDIT = "calendar.edit"  # overrides and channel calendars (admins, audited)
     AUDIT_VIEW = "audit.view"
     USERS_MANAGE = "users.manage"
 
 
-_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW}
+_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),

@@ -1,0 +1,2 @@
+"""The institution's calendars: the bank calendar with its overrides, and channel service
+calendars (ATM, internet banking) that differ from it. Engine: antei.kernels.bizcal."""
