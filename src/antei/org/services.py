@@ -217,10 +217,17 @@ def _clean_contacts(
     contact_points: Sequence[Mapping[str, object]],
 ) -> list[tuple[str, str, str, int]]:
     cleaned, problems = [], []
+    seen: set[tuple[str, str]] = set()
     for i, cp in enumerate(contact_points):
         address, found = domain.normalise_contact(str(cp.get("kind", "")),
                                                   str(cp.get("address", "")))
         problems += [Violation(f"contact_points[{i}].{v.field}", v.rule, v.params) for v in found]
+        # Two spellings of one number normalise to the same address: say so, field by field.
+        key = (str(cp.get("kind")), address)
+        if not found and key in seen:
+            problems.append(Violation(f"contact_points[{i}].address", "unique",
+                                      {"value": address}))
+        seen.add(key)
         cleaned.append((str(cp.get("kind")), address, str(cp.get("label") or ""),
                         int(str(cp.get("priority") or 1))))
     registry.reject(problems)

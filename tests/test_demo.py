@@ -1,0 +1,210 @@
+"""The demo institution loads through the real services, once, with the promised content."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db.models import Count
+
+from antei import demo
+from antei.core import audit
+from antei.core.actor import Actor, system_actor
+from antei.core.models import AuditEntry
+from antei.demo import data
+from antei.inventory import services as inventory_services
+from antei.inventory.models import (
+    BatchWindow,
+    BusinessFunction,
+    Component,
+    Connection,
+    ExternalParty,
+    KeyPerson,
+    Responsibility,
+    System,
+    SystemVendor,
+)
+from antei.org.models import ContactPoint, Department, Person, Vendor, VendorContract
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def summary() -> demo.DemoSummary:
+    return demo.load(actor=system_actor())
+
+
+def _row_counts() -> dict[str, int]:
+    models: list[Any] = [Department, Vendor, VendorContract, Person, ContactPoint,
+                         BusinessFunction, System, BatchWindow, Component, ExternalParty,
+                         Connection, SystemVendor, Responsibility, KeyPerson]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_load_meets_the_minimums(summary: demo.DemoSummary) -> None:
+    counts = _row_counts()
+    assert counts["Department"] >= 10
+    assert counts["Person"] >= 40
+    assert counts["Vendor"] >= 5
+    assert counts["BusinessFunction"] >= 8
+    assert counts["System"] >= 25
+    assert counts["Connection"] >= 30
+    # Every vendor has a contract and at least one engineer on file.
+    assert Vendor.objects.filter(contracts__isnull=True).count() == 0
+    assert Vendor.objects.filter(people__isnull=True).count() == 0
+    assert summary.bank == data.BANK_NAME
+    assert summary.total_created == sum(counts[m] for m in counts if m != "ContactPoint")
+
+
+def test_department_kinds_cover_the_institution(summary: demo.DemoSummary) -> None:
+    kinds = Counter(Department.objects.values_list("kind", flat=True))
+    for kind in ("system", "risk", "audit", "planning", "pr", "customer_service"):
+        assert kinds[kind] >= 1, kind
+    assert kinds["business"] >= 5
+
+
+def test_people_are_reachable_and_named_in_three_ways(summary: demo.DemoSummary) -> None:
+    assert not Person.objects.annotate(n=Count("contact_points")).filter(n=0).exists()
+    assert not Person.objects.annotate(n=Count("contact_points")).filter(n__gt=3).exists()
+    assert not Person.objects.filter(name_kana="").exists()
+    assert not Person.objects.filter(name_en="").exists()
+    assert Person.objects.filter(vendor__isnull=False).count() >= 5
+    # Phones are stored as E.164 by the service; e-mail stays at reserved example domains.
+    for cp in ContactPoint.objects.all():
+        if cp.kind in ("sms", "voice"):
+            assert cp.address.startswith("+81"), cp.address
+        elif cp.kind == "email":
+            assert cp.address.endswith((".example.jp", ".example.com")), cp.address
+        else:
+            assert cp.address.startswith("https://hooks.example.com/"), cp.address
+    # Some people are on e-mail only (not called out).
+    only_email = [p for p in Person.objects.prefetch_related("contact_points")
+                  if {c.kind for c in p.contact_points.all()} == {"email"}]
+    assert len(only_email) >= 3
+
+
+def test_a_key_person_has_only_an_office_phone(summary: demo.DemoSummary) -> None:
+    """A2-RESP-1 made visible: a key person no SMS or mobile can reach."""
+    suspicious = [p for p in Person.objects.filter(key_for__isnull=False).distinct()
+                  if {c.kind for c in p.contact_points.all()} == {"voice"}
+                  and all(c.address.startswith("+813") for c in p.contact_points.all())]
+    assert suspicious
+
+
+def test_one_person_is_key_for_many_systems(summary: demo.DemoSummary) -> None:
+    """M-4.4: the bus-factor risk."""
+    top = (KeyPerson.objects.values("person").annotate(n=Count("system")).order_by("-n").first())
+    assert top is not None and top["n"] >= 5
+
+
+def test_second_load_creates_nothing_and_audits_nothing(summary: demo.DemoSummary) -> None:
+    rows, entries = _row_counts(), AuditEntry.objects.count()
+    again = demo.load(actor=system_actor())
+    assert _row_counts() == rows
+    assert AuditEntry.objects.count() == entries
+    assert again.total_created == 0
+    assert again.everything_existed
+    assert dict(again.existing) == dict(summary.created)
+
+
+def test_partial_data_is_completed_and_existing_rows_are_kept(admin_actor: Actor) -> None:
+    factories.department(code="SYS", name="既存のシステム部", kind="system")
+    result = demo.load(actor=admin_actor)
+    assert result.existing["departments"] == 1
+    assert result.created["departments"] == len(data.DEPARTMENTS) - 1
+    assert Department.objects.get(code="SYS").name == "既存のシステム部"
+
+
+def test_a_failure_half_way_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    # Key persons are the last step: everything before it must roll back too.
+    monkeypatch.setattr(inventory_services, "add_key_person", broken)
+    with pytest.raises(RuntimeError):
+        demo.load(actor=system_actor())
+    assert set(_row_counts().values()) == {0}
+    assert AuditEntry.objects.count() == 0
+
+
+def test_every_standby_has_an_active_peer_in_its_system(summary: demo.DemoSummary) -> None:
+    standbys = Component.objects.filter(environment="standby").select_related("active_peer")
+    assert standbys.count() >= 10
+    for c in standbys:
+        assert c.active_peer is not None, c.name
+        assert c.active_peer.environment == "active"
+        assert c.active_peer.system_id == c.system_id
+    core = Component.objects.filter(system__code="CORE")
+    assert {c.environment for c in core} == {"active", "standby", "development"}
+    assert Component.objects.filter(system__code="ATMC", environment="standby").exists()
+
+
+def test_an_euc_system_feeds_a_critical_business(summary: demo.DemoSummary) -> None:
+    """A1-I-5: EUC in scope because critical work depends on it."""
+    assert System.objects.filter(is_euc=True,
+                                 business_functions__criticality="critical").exists()
+
+
+def test_fx_connects_to_the_zengin_network(summary: demo.DemoSummary) -> None:
+    assert Connection.objects.filter(source__code="FX",
+                                     target_external__kind="zengin").exists()
+    kinds = set(ExternalParty.objects.values_list("kind", flat=True))
+    assert {"zengin", "card_network", "other_bank", "outsourced_centre", "clearing"} <= kinds
+
+
+def test_systems_carry_lifecycle_and_service_windows(summary: demo.DemoSummary) -> None:
+    core = System.objects.get(code="CORE")
+    assert core.tier == "critical"
+    # M-1.3: long-stable, last major change decades ago.
+    assert core.in_service_since is not None and core.in_service_since.year < 2000
+    assert core.last_major_change is not None and core.last_major_change.year < 2010
+    assert core.online_start is not None
+    # At least one batch window runs past midnight.
+    assert any(w.end < w.start for w in BatchWindow.objects.all())
+    assert not BusinessFunction.objects.filter(impact_tolerance_minutes__lte=0).exists()
+
+
+def test_responsibility_matrix_keeps_forecasting_in_house(summary: demo.DemoSummary) -> None:
+    vendors = set(Responsibility.objects.filter(vendor__isnull=False)
+                  .values_list("vendor__code", flat=True))
+    assert len(vendors) >= 5
+    forecasting = Responsibility.objects.filter(task="volume_forecasting")
+    assert forecasting.count() >= 5
+    assert not forecasting.filter(department__isnull=True).exists()
+    assert not forecasting.filter(must_stay_in_house=False).exists()
+    # Every system with a matrix covers the five core tasks, and all are vendor-run.
+    core_tasks = {"monitoring", "recovery", "bug_notice_intake", "volume_forecasting",
+                  "capacity_review"}
+    with_matrix = System.objects.filter(responsibilities__isnull=False).distinct()
+    assert with_matrix.count() >= 5
+    for system in with_matrix:
+        assert core_tasks <= {r.task for r in system.responsibilities.all()}, system.code
+        assert system.vendor_roles.filter(role="run").exists(), system.code
+
+
+def test_data_has_no_duplicate_keys() -> None:
+    """A duplicate would be counted as 'existing' on the first load and hide a typo."""
+    keyed = {
+        "departments": [r["code"] for r in data.DEPARTMENTS],
+        "people": [r["code"] for r in data.PEOPLE],
+        "systems": [r["code"] for r in data.SYSTEMS],
+        "components": [(r["system"], r["name"]) for r in data.COMPONENTS],
+        "connections": [(r[0], r[1], r[2], r[4]) for r in data.CONNECTIONS],
+        "responsibilities": [(r[0], r[1]) for r in data.RESPONSIBILITIES],
+        "key_persons": [(r[0], r[1]) for r in data.KEY_PERSONS],
+        "vendor_roles": list(data.VENDOR_ROLES),
+    }
+    for kind, keys in keyed.items():
+        assert len(keys) == len(set(keys)), kind
+
+
+def test_audit_chain_verifies_and_load_is_quick() -> None:
+    started = time.perf_counter()
+    demo.load(actor=system_actor())
+    elapsed = time.perf_counter() - started
+    assert audit.verify().ok
+    # Generous bound: it takes well under a second on SQLite; this only catches a blow-up.
+    assert elapsed < 10
