@@ -94,7 +94,9 @@ def special_dates(calendar: str, start: date, end: date, *,
     """The special-date kit for [start, end] on `calendar`, with every channel calendar
     compared against it, reasons in the active language (Japanese by default)."""
     _checked(start, end)
-    named = [
+    # The dates every Japanese bank's volumes follow are always in; a system's own job
+    # rules come on top, so collisions with them show (salary day = month end = pension day).
+    named = [bizcal_rules.SALARY_DAY, bizcal_rules.PENSION_DAY, bizcal_rules.GOTOUBI] + [
         bizcal_rules.NamedRule(code=f"rule_{i}", rule=parse_rule(text, f"rule[{i}]"),
                                name_ja=text, name_en=text)
         for i, text in enumerate(rules, 1)

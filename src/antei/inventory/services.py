@@ -14,7 +14,7 @@ from django.db import transaction
 from antei.core import audit, registry
 from antei.core.actor import Actor
 from antei.core.domain import check_choice
-from antei.core.errors import InvalidInput
+from antei.core.errors import Conflict, InvalidInput, field_error
 from antei.core.roles import Perm
 from antei.inventory import domain
 from antei.inventory.models import (
@@ -112,7 +112,8 @@ def delete_business_function(*, actor: Actor, code: str) -> None:
     with transaction.atomic():
         bf = registry.get(BusinessFunction, "business function", code=code)
         if bf.systems.exists():
-            raise InvalidInput.one("code", "in_use", what="systems")
+            # Same answer as any other row still referenced (registry.delete): 409 in_use.
+            raise Conflict(errors=[field_error("code", "in_use", what="systems")])
         registry.delete(actor=actor, instance=bf, action="business_function.delete")
 
 
@@ -315,6 +316,11 @@ def create_connection(
                                              kind="external party"),
             direction=direction, protocol=protocol, description=description,
         )
+        duplicate = Connection.objects.filter(
+            source=connection.source, target_system=connection.target_system,
+            target_external=connection.target_external, protocol=protocol).exists()
+        if duplicate:
+            raise Conflict(errors=[field_error("protocol", "unique", value=protocol or "-")])
         return registry.save_new(actor=actor, instance=connection, action="connection.create")
 
 

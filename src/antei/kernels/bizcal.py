@@ -286,7 +286,8 @@ class BusinessCalendar:
         else:
             found = _date(self._before(_day(_month_after(year, month)), -n))
         if (found.year, found.month) != (year, month):
-            raise ValueError(f"{year}-{month:02d} has fewer than {abs(n)} business days "
+            days = "business day" if abs(n) == 1 else "business days"
+            raise ValueError(f"{year}-{month:02d} has fewer than {abs(n)} {days} "
                              f"in calendar {self.name!r}")
         return found
 
@@ -362,6 +363,13 @@ class BusinessCalendar:
         lo = max(first_year - first_year % _BLOCK_YEARS, FIRST_YEAR)
         hi = min(last_year - last_year % _BLOCK_YEARS + _BLOCK_YEARS - 1, LAST_YEAR)
         if span is not None:
+            # Grow by at least the current width, so walking year by year rebuilds
+            # O(log n) times, not once a decade.
+            width = span.last_year - span.first_year + 1
+            if hi > span.last_year:
+                hi = min(max(hi, span.last_year + width), LAST_YEAR)
+            if lo < span.first_year:
+                lo = max(min(lo, span.first_year - width), FIRST_YEAR)
             lo, hi = min(lo, span.first_year), max(hi, span.last_year)
         span = self._build_span(lo, hi)
         # Threads racing here build equal spans; whichever lands last is as good.

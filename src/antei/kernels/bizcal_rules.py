@@ -7,16 +7,20 @@ Grammar (case-insensitive; commas, hyphens, underscores and "and" only separate 
 
     rule     := selector [months] [adjust]
     selector := "every business day"
-              | ordinal ["last" | "to last"] "business day"     ordinal: first..tenth,
-              | ("day" | "days") item {item}                        1st, 2nd, 3rd, 4th, ..., last
-    item     := 1..31 | "last"                                     ("last" = month's final day)
-    months   := "monthly" | ("of" | "in") monthset                 (default: every month)
+              | ordinal ["last" | "to last"] "business day"      ("2nd last": last but one)
+              | ("day" | "days") item {item}
+    ordinal  := "first" .. "tenth" | "1st" .. "31st" | "last"
+    item     := 1..31 | "last"                                  ("last": the month's last day)
+    months   := "monthly" | ("of" | "in") monthset              (none given: every month)
     monthset := "each month" | "every month" | "even months" | "odd months"
               | "quarter end months" | "half year end months" | monthname {monthname}
     adjust   := ["or"] roll ["business day"] ["if closed" | "if holiday"]
               | "skip" ["if closed"] | "unadjusted"
     roll     := "following" | "next" | "preceding" | "previous"
               | "modified following" | "modified preceding"
+
+Japanese aliases, whole text only: 毎営業日, 月初営業日, 月末営業日, 最終営業日, 第N営業日,
+五十日, 年金支給日.
 
 ``adjust`` applies only to ``day`` rules (a business-day selector is never closed). Its
 default is ``skip``: a day that is closed produces no date. ``unadjusted`` keeps closed days,
@@ -51,6 +55,7 @@ Catalog: A2-SWA-1, A2-SWC-3, A1-I-8, C10.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -138,6 +143,18 @@ class Rule:
     adjust: Adjust = Adjust.SKIP
     text: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        # A Rule made by hand must be as sound, and as normalised, as a parsed one.
+        object.__setattr__(self, "months", frozenset(self.months))
+        object.__setattr__(self, "days", _sorted_days(self.days))
+        if not self.months or not self.months <= ALL_MONTHS:
+            raise ValueError(f"months must be a non-empty subset of 1-12, got {self.months}")
+        if self.kind is RuleKind.NTH and not 1 <= abs(self.nth) <= 31:
+            raise ValueError(f"nth must be 1..31 or -31..-1, got {self.nth}")
+        if self.kind is RuleKind.DAYS and (not self.days or not all(
+                d == LAST_DAY or 1 <= d <= 31 for d in self.days)):
+            raise ValueError(f"days must be 1-31 or LAST_DAY, got {self.days}")
+
     @property
     def canonical(self) -> str:
         """The rule in this module's own words, e.g. ``'day 25, previous business day'``."""
@@ -178,15 +195,21 @@ class Rule:
         open_days = calendar.business_day_array(lo, hi).astype(np.int64)
         months = np.arange(_month_index(lo), _month_index(hi) + 1, dtype=np.int64)
         months = months[np.isin(months % 12 + 1, sorted(self.months))]
+        first, last = (np.datetime64(d, "D").astype(np.int64) for d in (start, end))
         if self.kind is RuleKind.EVERY:
-            fired = open_days[np.isin(_months_of(open_days) % 12 + 1, sorted(self.months))]
-        elif self.kind is RuleKind.NTH:
+            fired = open_days[(open_days >= first) & (open_days <= last)]
+            if self.months != ALL_MONTHS:
+                fired = fired[np.isin(_months_of(fired) % 12 + 1, sorted(self.months))]
+            return fired.astype("datetime64[D]")
+        if self.kind is RuleKind.NTH:
             fired = _nth(open_days, months, self.nth)
         else:
             fired = _adjust(open_days, _calendar_days(months, self.days), self.adjust)
-        first, last = (np.datetime64(d, "D").astype(np.int64) for d in (start, end))
-        fired = np.unique(fired[(fired >= first) & (fired <= last)])
-        return fired.astype("datetime64[D]")
+        fired = np.sort(fired[(fired >= first) & (fired <= last)])
+        # Rolls can land two days on one; sort-and-compare beats np.unique's hashing here.
+        keep = np.ones(fired.size, dtype=np.bool_)
+        keep[1:] = fired[1:] != fired[:-1]
+        return fired[keep].astype("datetime64[D]")
 
 
 @dataclass(frozen=True)
@@ -248,7 +271,7 @@ class _Parser:
             days = [self._day_item()]
             while self.accept("and") or self.peek()[0][:1].isdigit() or self.peek()[0] == "last":
                 days.append(self._day_item())
-            return RuleKind.DAYS, 0, tuple(sorted(set(days), key=lambda d: (d == LAST_DAY, d)))
+            return RuleKind.DAYS, 0, _sorted_days(days)
         n = self._ordinal_or_last()
         if n > 0 and (self.accept("last") or (self.accept("to") and self.expect("last"))):
             n = -n
@@ -389,6 +412,10 @@ class _Parser:
                  f"unexpected {word!r} at position {position} in {self.text!r}")
         return RuleError(f"{where}: expected {wanted}", text=self.text, position=position,
                          word=word, expected=expected)
+
+
+def _sorted_days(days: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(set(days), key=lambda d: (d == LAST_DAY, d)))  # "last" goes last
 
 
 def _ordinal(n: int) -> str:
