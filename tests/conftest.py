@@ -15,6 +15,12 @@ from antei.core.roles import Role
 PASSWORD = "correct-horse-battery-staple-7"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real hashers cost ~0.3 s a user by design; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_actor() -> Actor:
     return Actor(username="admin-test", role=Role.ADMIN, source=Source.CLI)

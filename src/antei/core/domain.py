@@ -6,9 +6,9 @@ message needs. The service turns them into one translated `InvalidInput` error.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-import dataclasses
 from dataclasses import dataclass
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -26,7 +26,7 @@ def check_code(value: str, fld: str = "code") -> list[Violation]:
     """Registry codes are short, ASCII and stable: they appear in URLs and imports."""
     if not value:
         return [Violation(fld, "required")]
-    if not CODE_PATTERN.match(value):
+    if not CODE_PATTERN.fullmatch(value):  # match() lets "CODE\n" through ($ before \n)
         return [Violation(fld, "code_format", {"max": CODE_MAX})]
     return []
 

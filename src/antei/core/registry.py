@@ -103,5 +103,6 @@ def get(model: type[M], kind: str, **lookup: object) -> M:
     """The one row matching `lookup`, locked for update inside a transaction, or NotFound."""
     found = model._default_manager.select_for_update().filter(**lookup).first()
     if found is None:
-        raise NotFound(kind, next(iter(lookup.values()), ""))
+        # All parts of the key: "CORE/app-9" names the missing component, not its system.
+        raise NotFound(kind, "/".join(str(v) for v in lookup.values()))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from antei.inventory.models import (
     BatchWindow,
@@ -24,7 +25,8 @@ class BusinessFunctionIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     name_en: str = Field("", max_length=100)
     criticality: str = Field(..., description="critical|high|medium|low")
-    impact_tolerance_minutes: int = Field(
+    # Strict: JSON true must not become 1 minute.
+    impact_tolerance_minutes: StrictInt = Field(
         ..., description="maximum tolerable outage in minutes (> 0)")
     owner_department: str | None = None
     description: str = ""
@@ -34,7 +36,7 @@ class BusinessFunctionPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
     name_en: str | None = Field(None, max_length=100)
     criticality: str | None = None
-    impact_tolerance_minutes: int | None = None
+    impact_tolerance_minutes: StrictInt | None = None
     owner_department: str | None = None
     description: str | None = None
 

@@ -1,0 +1,296 @@
+"""Every API operation against every role (deny by default; C14 scoped vendors, C15
+read-only management, M-4.2 audit evidence for risk and audit only).
+
+The expectation table below is written out here, not derived from antei.core.roles, so a
+change to the grants that opens or closes an operation shows up as a failing test. A new
+route that is not in the table fails `test_every_operation_is_classified`: classify it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from antei.api import api as antei_api
+from antei.calendars import services as calendar_services
+from antei.core import services as core_services
+from antei.core.actor import Actor
+from antei.core.roles import Role
+from antei.inventory import services as inventory_services
+from antei.org import services as org_services
+from tests import factories
+from tests.conftest import PASSWORD
+
+ALL = frozenset(Role)
+AUDIT_READERS = frozenset({Role.ADMIN, Role.RISK, Role.AUDITOR})
+ADMIN_ONLY = frozenset({Role.ADMIN})
+BUSINESS_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR, Role.BUSINESS})
+INVENTORY_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR})
+
+
+@dataclass(frozen=True)
+class Call:
+    """Who may call an operation, and a plausible request for it. Path values starting
+    with '@' are looked up in the world the test builds (row ids)."""
+
+    allowed: frozenset[Role]
+    path: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+CALENDAR_DAY = "2030-01-07"
+
+EXPECTED: dict[tuple[str, str], Call] = {
+    # --- organisation: everyone reads, only admins write ---------------------------------
+    ("GET", "/departments"): Call(ALL),
+    ("POST", "/departments"): Call(ADMIN_ONLY, body={"code": "NEW", "name": "新部署",
+                                                     "kind": "business"}),
+    ("GET", "/departments/{code}"): Call(ALL, {"code": "OPS"}),
+    ("PATCH", "/departments/{code}"): Call(ADMIN_ONLY, {"code": "OPS"}, {"name": "運用部"}),
+    ("DELETE", "/departments/{code}"): Call(ADMIN_ONLY, {"code": "SPARE"}),
+    ("GET", "/vendors"): Call(ALL),
+    ("POST", "/vendors"): Call(ADMIN_ONLY, body={"code": "NEWV", "name": "新委託先"}),
+    ("GET", "/vendors/{code}"): Call(ALL, {"code": "VND"}),
+    ("PATCH", "/vendors/{code}"): Call(ADMIN_ONLY, {"code": "VND"}, {"name": "委託先A社"}),
+    ("DELETE", "/vendors/{code}"): Call(ADMIN_ONLY, {"code": "SPARE-V"}),
+    ("POST", "/vendors/{code}/contracts"): Call(
+        ADMIN_ONLY, {"code": "VND"}, {"reference": "C-2", "title": "保守",
+                                      "starts_on": "2024-04-01"}),
+    ("DELETE", "/vendors/{code}/contracts/{contract_id}"): Call(
+        ADMIN_ONLY, {"code": "VND", "contract_id": "@contract"}),
+    ("GET", "/people"): Call(ALL),
+    ("POST", "/people"): Call(ADMIN_ONLY, body={"code": "P9", "name": "新人",
+                                                "department": "OPS"}),
+    ("GET", "/people/{code}"): Call(ALL, {"code": "P1"}),
+    ("PATCH", "/people/{code}"): Call(ADMIN_ONLY, {"code": "P1"}, {"name": "改名"}),
+    ("DELETE", "/people/{code}"): Call(ADMIN_ONLY, {"code": "P2"}),
+    ("GET", "/contact-points"): Call(ALL),
+    ("POST", "/people/{code}/contact-points"): Call(
+        ADMIN_ONLY, {"code": "P1"}, {"kind": "sms", "address": "090-1234-5678"}),
+    ("PATCH", "/contact-points/{contact_id}"): Call(
+        ADMIN_ONLY, {"contact_id": "@contact"}, {"label": "私用"}),
+    ("DELETE", "/contact-points/{contact_id}"): Call(ADMIN_ONLY, {"contact_id": "@contact"}),
+    # --- business functions: the business edits its own tolerances ----------------------
+    ("GET", "/business-functions"): Call(ALL),
+    ("POST", "/business-functions"): Call(
+        BUSINESS_EDITORS, body={"code": "ATM", "name": "ATM", "criticality": "critical",
+                                "impact_tolerance_minutes": 30}),
+    ("GET", "/business-functions/{code}"): Call(ALL, {"code": "PAY"}),
+    ("PATCH", "/business-functions/{code}"): Call(
+        BUSINESS_EDITORS, {"code": "PAY"}, {"impact_tolerance_minutes": 45}),
+    ("DELETE", "/business-functions/{code}"): Call(BUSINESS_EDITORS, {"code": "SPARE-BF"}),
+    # --- systems and what hangs off them: admins and operators write --------------------
+    ("GET", "/systems"): Call(ALL),
+    ("POST", "/systems"): Call(INVENTORY_EDITORS, body={
+        "code": "NEWS", "name": "新システム", "tier": "standard", "owner_department": "OPS"}),
+    ("GET", "/systems/{code}"): Call(ALL, {"code": "CORE"}),
+    ("PATCH", "/systems/{code}"): Call(INVENTORY_EDITORS, {"code": "CORE"}, {"tier": "critical"}),
+    ("DELETE", "/systems/{code}"): Call(INVENTORY_EDITORS, {"code": "EDGE"}),
+    ("GET", "/systems/{code}/batch-windows"): Call(ALL, {"code": "CORE"}),
+    ("POST", "/systems/{code}/batch-windows"): Call(
+        INVENTORY_EDITORS, {"code": "CORE"}, {"name": "月次", "start": "01:00", "end": "05:00"}),
+    ("DELETE", "/systems/{code}/batch-windows/{window_id}"): Call(
+        INVENTORY_EDITORS, {"code": "CORE", "window_id": "@window"}),
+    ("GET", "/systems/{code}/vendors"): Call(ALL, {"code": "CORE"}),
+    ("POST", "/systems/{code}/vendors"): Call(
+        INVENTORY_EDITORS, {"code": "CORE"}, {"vendor": "VND", "role": "build"}),
+    ("DELETE", "/systems/{code}/vendors/{vendor}/{role}"): Call(
+        INVENTORY_EDITORS, {"code": "CORE", "vendor": "VND", "role": "maintain"}),
+    ("GET", "/systems/{code}/responsibilities"): Call(ALL, {"code": "CORE"}),
+    ("PUT", "/systems/{code}/responsibilities"): Call(
+        INVENTORY_EDITORS, {"code": "CORE"}, {"task": "recovery", "department": "OPS"}),
+    ("GET", "/systems/{code}/key-persons"): Call(ALL, {"code": "CORE"}),
+    ("POST", "/systems/{code}/key-persons"): Call(
+        INVENTORY_EDITORS, {"code": "CORE"}, {"person": "P2", "area": "バッチ"}),
+    ("DELETE", "/systems/{code}/key-persons/{person}"): Call(
+        INVENTORY_EDITORS, {"code": "CORE", "person": "P1"}),
+    ("GET", "/systems/{code}/components"): Call(ALL, {"code": "CORE"}),
+    ("POST", "/systems/{code}/components"): Call(
+        INVENTORY_EDITORS, {"code": "CORE"}, {"name": "db-1", "kind": "database",
+                                              "environment": "active"}),
+    ("GET", "/systems/{code}/components/{name}"): Call(ALL, {"code": "CORE", "name": "app-1"}),
+    ("PATCH", "/systems/{code}/components/{name}"): Call(
+        INVENTORY_EDITORS, {"code": "CORE", "name": "app-1"}, {"version": "RHEL 9"}),
+    ("DELETE", "/systems/{code}/components/{name}"): Call(
+        INVENTORY_EDITORS, {"code": "CORE", "name": "app-1"}),
+    ("GET", "/external-parties"): Call(ALL),
+    ("POST", "/external-parties"): Call(INVENTORY_EDITORS, body={
+        "code": "CARD", "name": "カード", "kind": "card_network"}),
+    ("GET", "/connections"): Call(ALL),
+    ("POST", "/connections"): Call(INVENTORY_EDITORS, body={
+        "source": "EDGE", "target_external": "ZENGIN", "direction": "outbound"}),
+    ("GET", "/connections/{connection_id}"): Call(ALL, {"connection_id": "@connection"}),
+    ("DELETE", "/connections/{connection_id}"): Call(
+        INVENTORY_EDITORS, {"connection_id": "@connection"}),
+    # --- calendars: everyone reads and evaluates rules; only admins change calendars ----
+    ("GET", "/calendar/business-days"): Call(
+        ALL, query={"from": "2030-01-01", "to": "2030-01-31"}),
+    ("GET", "/calendar/next-business-day"): Call(ALL, query={"date": "2030-01-05"}),
+    ("GET", "/calendar/special-dates"): Call(
+        ALL, query={"from": "2030-01-01", "to": "2030-03-31"}),
+    ("POST", "/calendar/rules/evaluate"): Call(ALL, body={
+        "rule": "day 25, or previous business day if closed", "from": "2030-01-01",
+        "to": "2030-12-31"}),
+    ("GET", "/calendars"): Call(ALL),
+    ("POST", "/calendars"): Call(ADMIN_ONLY, body={"code": "ATM-CAL", "name": "ATM稼働日"}),
+    ("GET", "/calendars/{code}/overrides"): Call(ALL, {"code": "BANK"}),
+    ("PUT", "/calendars/{code}/overrides/{day}"): Call(
+        ADMIN_ONLY, {"code": "BANK", "day": "2030-01-08"},
+        {"is_open": False, "reason": "システム移行"}),
+    ("DELETE", "/calendars/{code}/overrides/{day}"): Call(
+        ADMIN_ONLY, {"code": "BANK", "day": CALENDAR_DAY}),
+    # --- audit evidence: risk management and auditors (and admins) ----------------------
+    ("GET", "/audit"): Call(AUDIT_READERS),
+    ("GET", "/audit/verify"): Call(AUDIT_READERS),
+}
+
+
+def _operations() -> list[tuple[str, str]]:
+    """Every (method, path) the API serves, read from the routers themselves."""
+    found = []
+    for prefix, router in antei_api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                full = "/" + "/".join(p for p in f"{prefix}/{path}".split("/") if p)
+                found.extend((method.upper(), full) for method in operation.methods)
+    return sorted(set(found))
+
+
+OPERATIONS = _operations()
+MATRIX = [(method, path, role) for method, path in OPERATIONS for role in Role]
+
+
+def _id(method: str, path: str) -> str:
+    return f"{method} {path}"
+
+
+def test_every_operation_is_classified() -> None:
+    """A route nobody classified is a route nobody decided the access of."""
+    unclassified = [_id(*op) for op in OPERATIONS if op not in EXPECTED]
+    stale = [_id(*op) for op in EXPECTED if op not in OPERATIONS]
+    assert unclassified == [], "add these operations to EXPECTED"
+    assert stale == [], "these operations no longer exist; remove them from EXPECTED"
+
+
+def test_the_walk_finds_the_whole_api() -> None:
+    """Guard the walker itself: it must see what the OpenAPI document lists."""
+    schema = antei_api.get_openapi_schema(path_prefix="")
+    documented = sorted(
+        (method.upper(), "/" + path.strip("/"))
+        for path, methods in schema["paths"].items() for method in methods
+    )
+    assert documented == OPERATIONS
+    assert len(OPERATIONS) >= 50
+
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """A small bank: every row a path above names exists, so each call can succeed."""
+    actor = factories.ACTOR
+    factories.department(code="OPS")
+    factories.department(code="SPARE")
+    vendor = factories.vendor(code="VND")
+    factories.vendor(code="SPARE-V")
+    contract = org_services.add_contract(actor=actor, vendor="VND", reference="C-1",
+                                         title="運用委託", starts_on=date(2024, 4, 1))
+    p1 = factories.person(code="P1", department="OPS", contact_points=[
+        {"kind": "email", "address": "p1@example.jp"}])
+    factories.person(code="P2", department="OPS")
+    factories.business_function(code="PAY")
+    factories.business_function(code="SPARE-BF")
+    factories.system(code="CORE", owner_department="OPS", business_functions=["PAY"])
+    factories.system(code="EDGE", owner_department="OPS")
+    inventory_services.add_component(actor=actor, system="CORE", name="app-1", kind="server",
+                                     environment="active")
+    window = inventory_services.add_batch_window(actor=actor, system="CORE", name="夜間",
+                                                 start=time(22), end=time(2))
+    for role in ("run", "maintain"):
+        inventory_services.assign_vendor(actor=actor, system="CORE", vendor="VND", role=role)
+    inventory_services.set_responsibility(actor=actor, system="CORE", task="monitoring",
+                                          department="OPS")
+    inventory_services.add_key_person(actor=actor, system="CORE", person="P1")
+    inventory_services.create_external_party(actor=actor, code="ZENGIN", name="全銀",
+                                             kind="zengin")
+    connection = inventory_services.create_connection(
+        actor=actor, source="CORE", target_external="ZENGIN", direction="both")
+    calendar_services.set_override(actor=actor, calendar="BANK",
+                                   day=date.fromisoformat(CALENDAR_DAY), is_open=False,
+                                   reason="臨時休業")
+    return {"vendor_id": vendor.pk, "@contract": contract.pk,
+            "@contact": p1.contact_points.get().pk, "@window": window.pk,
+            "@connection": connection.pk}
+
+
+def _client_for(role: Role, world: dict[str, Any], admin_actor: Actor) -> Client:
+    username = f"matrix-{role}"
+    core_services.create_user(actor=admin_actor, username=username, role=str(role),
+                              password=PASSWORD,
+                              vendor_id=world["vendor_id"] if role is Role.VENDOR else None)
+    token = core_services.create_token(actor=admin_actor, username=username)
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def _call(client: Client, method: str, path: str, world: dict[str, Any] | None) -> Any:
+    spec = EXPECTED[(method, path)]
+    values = {k: (world[v] if v.startswith("@") and world else v)
+              for k, v in spec.path.items()}
+    url = "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "X")), path)
+    send: Callable[..., Any] = getattr(client, method.lower())
+    if method == "GET":
+        return send(url, spec.query)
+    if spec.body is None:
+        return send(url)
+    return send(url, spec.body, content_type="application/json")
+
+
+def _require_classified(method: str, path: str) -> None:
+    if (method, path) not in EXPECTED:
+        pytest.fail(f"{_id(method, path)} is not in EXPECTED: classify it")
+
+
+@pytest.mark.parametrize(("method", "path", "role"), MATRIX,
+                         ids=[f"{_id(m, p)} as {r}" for m, p, r in MATRIX])
+def test_role_may_or_may_not_call(world: dict[str, Any], admin_actor: Actor, method: str,
+                                  path: str, role: Role) -> None:
+    """Denied means exactly 403 (problem JSON); allowed means the role gets past auth."""
+    _require_classified(method, path)
+    response = _call(_client_for(role, world, admin_actor), method, path, world)
+    if role in EXPECTED[(method, path)].allowed:
+        assert response.status_code not in (401, 403), response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[_id(*op) for op in OPERATIONS])
+def test_admin_request_in_the_table_succeeds(world: dict[str, Any], admin_actor: Actor,
+                                             method: str, path: str) -> None:
+    """The table's requests are real ones: as admin each succeeds, so 'allowed' above is
+    checked against a call that does something, not one that fails for another reason."""
+    _require_classified(method, path)
+    response = _call(_client_for(Role.ADMIN, world, admin_actor), method, path, world)
+    assert 200 <= response.status_code < 300, response.content
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[_id(*op) for op in OPERATIONS])
+def test_anonymous_call_is_401(db: None, method: str, path: str) -> None:
+    _require_classified(method, path)
+    response = _call(Client(), method, path, None)
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[_id(*op) for op in OPERATIONS])
+def test_unknown_token_is_401(db: None, method: str, path: str) -> None:
+    _require_classified(method, path)
+    client = Client(headers={"Authorization": "Bearer antei_not-a-token"})
+    assert _call(client, method, path, None).status_code == 401
