@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from antei.calendars.api import router as calendars_router
 from antei.core import api as core_api
 from antei.core import services as core_services
+from antei.incidents.api import router as incidents_router
 from antei.inventory.api import router as inventory_router
 from antei.org.api import router as org_router
 
@@ -45,4 +46,5 @@ core_api.install_error_handlers(api)
 api.add_router("/", org_router)
 api.add_router("/", inventory_router)
 api.add_router("/", calendars_router)
+api.add_router("/", incidents_router)
 api.add_router("/", core_api.build_router())

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "antei.calendars",
     "antei.org",
     "antei.inventory",
+    "antei.incidents",
 ]
 
 MIDDLEWARE = [

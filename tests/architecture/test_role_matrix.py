@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from antei.calendars import services as calendar_services
 from antei.core import services as core_services
 from antei.core.actor import Actor
 from antei.core.roles import Role
+from antei.incidents import services as incident_services
 from antei.inventory import services as inventory_services
 from antei.org import services as org_services
 from tests import factories
@@ -32,6 +33,8 @@ AUDIT_READERS = frozenset({Role.ADMIN, Role.RISK, Role.AUDITOR})
 ADMIN_ONLY = frozenset({Role.ADMIN})
 BUSINESS_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR, Role.BUSINESS})
 INVENTORY_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR})
+INCIDENT_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR, Role.BUSINESS})
+TARGET_EDITORS = frozenset({Role.ADMIN, Role.RISK})
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,40 @@ EXPECTED: dict[tuple[str, str], Call] = {
         {"is_open": False, "reason": "システム移行"}),
     ("DELETE", "/calendars/{code}/overrides/{day}"): Call(
         ADMIN_ONLY, {"code": "BANK", "day": CALENDAR_DAY}),
+    # --- incident desk: system and business departments run it; everyone reads --------
+    ("GET", "/ranks"): Call(ALL),
+    ("GET", "/incidents"): Call(ALL),
+    ("POST", "/incidents"): Call(INCIDENT_EDITORS, body={
+        "title": "ATM停止", "rank": 2, "systems": ["CORE"],
+        "detected_at": "2026-01-05T09:00:00+09:00"}),
+    ("GET", "/incidents/{incident_id}"): Call(ALL, {"incident_id": "@incident"}),
+    ("PATCH", "/incidents/{incident_id}"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"impact_scope": "全店"}),
+    ("POST", "/incidents/{incident_id}/milestones"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"milestone": "management_aware"}),
+    ("POST", "/incidents/{incident_id}/timeline"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"kind": "fact", "text": "再起動"}),
+    ("GET", "/incidents/{incident_id}/reports"): Call(ALL, {"incident_id": "@incident"}),
+    ("POST", "/incidents/{incident_id}/reports"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"kind": "first"}),
+    ("POST", "/incidents/{incident_id}/transitions"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"to": "mitigated"}),
+    ("PUT", "/incidents/{incident_id}/roles/{role}"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident", "role": "recovery_lead"},
+        {"person": "P1"}),
+    ("PUT", "/incidents/{incident_id}/hq"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"location": "本店5F", "members": ["P1"]}),
+    ("PUT", "/incidents/{incident_id}/analysis"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"direct_cause": "ディスク満杯"}),
+    ("POST", "/incidents/{incident_id}/actions"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"},
+        {"title": "監視追加", "owner": "P1", "due_on": "2027-03-31"}),
+    ("POST", "/incidents/{incident_id}/horizontal-checks"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident"}, {"system": "EDGE", "scope": "同種設定"}),
+    ("PUT", "/horizontal-checks/{check_id}"): Call(
+        INCIDENT_EDITORS, {"check_id": "@hcheck"}, {"result": "not_affected"}),
+    ("GET", "/targets/status"): Call(ALL),
+    ("PUT", "/targets"): Call(TARGET_EDITORS, body={"period": "month", "cap": 5}),
     # --- audit evidence: risk management and auditors (and admins) ----------------------
     ("GET", "/audit"): Call(AUDIT_READERS),
     ("GET", "/audit/verify"): Call(AUDIT_READERS),
@@ -224,7 +261,13 @@ def world(db: None) -> dict[str, Any]:
     calendar_services.set_override(actor=actor, calendar="BANK",
                                    day=date.fromisoformat(CALENDAR_DAY), is_open=False,
                                    reason="臨時休業")
+    incident = incident_services.open_incident(
+        actor=actor, title="勘定系遅延", rank=1, systems=["CORE"],
+        detected_at=datetime.now(tz=UTC) - timedelta(hours=1))
+    check = incident_services.add_horizontal_check(actor=actor, incident_id=incident.pk,
+                                                   system="CORE", scope="同種設定")
     return {"vendor_id": vendor.pk, "@contract": contract.pk,
+            "@incident": incident.pk, "@hcheck": check.pk,
             "@contact": p1.contact_points.get().pk, "@window": window.pk,
             "@connection": connection.pk}
 

@@ -61,6 +61,25 @@ RULE_MESSAGES: Mapping[str, object] = {
     "range_years": _("The range may span at most %(max)s years."),
     "weekdays": _("Give weekdays as numbers 0 (Monday) to 6 (Sunday)."),
     "calendar_rule": _("%(value)s"),
+    "invalid_transition": _(
+        "Cannot move from '%(from)s' to '%(to)s'; allowed: %(allowed)s."),
+    "root_cause_required": _(
+        "Record the cause analysis first: injection phase, category, direct and root cause."),
+    "recurrence_actions_required": _(
+        "Add a recurrence-prevention action, or say why none is needed."),
+    "horizontal_check_required": _(
+        "Add horizontal checks (水平展開) of similar systems, or say why none are needed."),
+    "final_report_required": _("Issue the final report before closing."),
+    "reason_required": _("Give a reason for this step."),
+    "in_future": _("This time lies in the future."),
+    "rank_sequence": _("Ranks must be numbered 1, 2, 3… without gaps."),
+    "first_report_exists": _("The first report was already issued; send a follow-up."),
+    "first_report_required": _("Issue the first report (第1報) first."),
+    "final_before_recovery": _(
+        "A final report needs the incident recovered (it is '%(status)s')."),
+    "regulator_initial_required": _("Issue the regulator's initial report first."),
+    "min_value": _("Must be at least %(min)s."),
+    "not_allowed": _("Not allowed here."),
     "in_use": _("Still referenced by %(what)s; remove those first."),
     "one_owner": _("Give exactly one of department or vendor."),
     "role": _("Unknown role '%(value)s'. Roles: %(choices)s."),
@@ -72,8 +91,11 @@ RULE_MESSAGES: Mapping[str, object] = {
 
 
 def field_error(fld: str, rule: str, **params: object) -> FieldError:
-    template = RULE_MESSAGES.get(rule, rule)
-    message = str(template) % params if params else str(template)
+    template = str(RULE_MESSAGES.get(rule, rule))
+    try:
+        message = template % params if params else template
+    except (KeyError, ValueError, TypeError):  # a rule reported without the values it names
+        message = template
     return FieldError(fld, rule, message)
 
 

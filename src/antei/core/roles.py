@@ -40,17 +40,23 @@ class Perm(StrEnum):
     BUSINESS_EDIT = "inventory.edit_business"  # business functions and their tolerances
     CALENDAR_VIEW = "calendar.view"
     CALENDAR_EDIT = "calendar.edit"  # overrides and channel calendars (admins, audited)
+    INCIDENT_VIEW = "incident.view"
+    INCIDENT_EDIT = "incident.edit"  # open, record, report, move, analyse
+    TARGET_EDIT = "incident.target_edit"  # incident-count caps (risk management, M-2.6)
     AUDIT_VIEW = "audit.view"
     USERS_MANAGE = "users.manage"
 
 
-_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW}
+_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW, Perm.INCIDENT_VIEW}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.OPERATOR: frozenset(_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT}),
-    Role.BUSINESS: frozenset(_READ | {Perm.BUSINESS_EDIT}),
-    Role.RISK: frozenset(_READ | {Perm.AUDIT_VIEW}),
+    Role.OPERATOR: frozenset(_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT,
+                                      Perm.INCIDENT_EDIT}),
+    # Business departments detect failures too (a branch, the call centre): they may open
+    # and record incidents.
+    Role.BUSINESS: frozenset(_READ | {Perm.BUSINESS_EDIT, Perm.INCIDENT_EDIT}),
+    Role.RISK: frozenset(_READ | {Perm.AUDIT_VIEW, Perm.TARGET_EDIT}),
     Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_VIEW}),
     Role.EXECUTIVE: frozenset(_READ),
     # A vendor reads the registry, but selectors narrow every list to its own vendor.
