@@ -9,6 +9,7 @@
     antei token create --username U [--name N]                (prints the token once)
     antei audit verify             check the hash chain; names the first tampered entry
     antei calendar …               business days, special dates (see antei.calendars.cli)
+    antei incident open|list|report   the incident desk (see antei.incidents.cli)
 
 Anything else is passed to Django's management commands (e.g. `antei shell`).
 Errors print one line and exit with the code of their class (antei.core.errors):
@@ -35,7 +36,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _cli_actor() -> Actor:
+def cli_actor() -> Actor:
     """The CLI runs with the operating-system user's authority: it is the machine's admin."""
     import getpass
 
@@ -97,9 +98,9 @@ def ensure_admin(username: str = "admin") -> tuple[str, str | None]:
         return username, None
     password = wanted or secrets.token_urlsafe(12)
     if exists:
-        services.set_password(actor=_cli_actor(), username=username, password=password)
+        services.set_password(actor=cli_actor(), username=username, password=password)
     else:
-        services.create_user(actor=_cli_actor(), username=username, role="admin",
+        services.create_user(actor=cli_actor(), username=username, role="admin",
                              password=password)
     return username, password
 
@@ -127,7 +128,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     vendor_id = None
     if args.vendor:
         vendor_id = org_selectors.get_vendor(system_actor(), args.vendor).pk
-    user = services.create_user(actor=_cli_actor(), username=args.username, role=args.role,
+    user = services.create_user(actor=cli_actor(), username=args.username, role=args.role,
                                 password=password, vendor_id=vendor_id, email=args.email or "")
     print(f"created user {user.username} ({user.role})")
     return 0
@@ -136,7 +137,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 def cmd_token_create(args: argparse.Namespace) -> int:
     from antei.core import services
 
-    print(services.create_token(actor=_cli_actor(), username=args.username, name=args.name))
+    print(services.create_token(actor=cli_actor(), username=args.username, name=args.name))
     return 0
 
 
@@ -189,8 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_audit_verify)
 
     from antei.calendars import cli as calendar_cli
+    from antei.incidents import cli as incident_cli
 
     calendar_cli.register(sub)
+    incident_cli.register(sub)
     return parser
 
 
