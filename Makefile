@@ -31,7 +31,7 @@ $(STAMP): requirements.lock pyproject.toml
 # Translations are compiled at install time (.mo files are build output, not source).
 messages: venv
 	@for dir in src/antei/locale src/antei/*/locale; do \
-	  if [ -d "$$dir" ]; then $(BIN)/pybabel compile -q -d "$$dir" -D django || exit 1; fi; done
+	  if [ -d "$$dir" ]; then $(BIN)/pybabel -q compile -d "$$dir" -D django || exit 1; fi; done
 
 # Browser tests drive Debian's chromium through Playwright (no browser download).
 browser:

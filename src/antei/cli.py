@@ -65,9 +65,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
+    """Run queued tasks, and claim the cron table's slots every few seconds (see
+    antei.core.scheduler): several workers may run; each slot is enqueued once."""
+    import threading
+    import time
 
-    call_command("db_worker")
+    from django.core.management import call_command
+    from django.db import close_old_connections
+
+    from antei.core import scheduler
+
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                scheduler.run_due()
+            except Exception:  # a failed tick must not stop the worker; logged, retried
+                scheduler.log.exception("scheduler tick failed")
+            stop.wait(5)
+
+    threading.Thread(target=tick, name="antei-scheduler", daemon=True).start()
+    try:
+        call_command("db_worker", interval=1)
+    finally:
+        stop.set()
+        time.sleep(0)
     return 0
 
 

@@ -147,6 +147,7 @@ TIME_ZONE = "UTC"  # storage; display converts to ANTEI_DISPLAY_TIME_ZONE
 DISPLAY_TIME_ZONE = os.environ.get("ANTEI_DISPLAY_TIME_ZONE", "Asia/Tokyo")
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 STORAGES = {

@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("antei.org.urls")),
     path("", include("antei.inventory.urls")),
+    path("", include("antei.calendars.urls")),
 ]

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("department-list", _("Departments"), Perm.ORG_VIEW),
     ("person-list", _("People"), Perm.ORG_VIEW),
     ("vendor-list", _("Vendors"), Perm.ORG_VIEW),
+    ("calendar-month", _("Calendar"), Perm.CALENDAR_VIEW),
     ("audit-log", _("Audit log"), Perm.AUDIT_VIEW),
 ]
 

@@ -90,7 +90,27 @@ RULE_MESSAGES: Mapping[str, object] = {
 }
 
 
+# Names of the things codes refer to, so "No %(kind)s" reads naturally in Japanese too.
+KIND_LABELS: Mapping[str, object] = {
+    "system": _("system"), "department": _("department"), "vendor": _("vendor"),
+    "person": _("person"), "business function": _("business function"),
+    "external party": _("external party"), "component": _("component"),
+    "connection": _("connection"), "contract": _("contract"),
+    "contact point": _("contact point"), "batch window": _("batch window"),
+    "vendor role": _("vendor role"), "key person": _("key person"), "user": _("user"),
+    "calendar": _("calendar"), "override": _("calendar override"),
+    "incident": _("incident"), "horizontal check": _("horizontal check"),
+    "token": _("API token"),
+}
+
+
+def kind_label(kind: object) -> str:
+    return str(KIND_LABELS.get(str(kind), kind))
+
+
 def field_error(fld: str, rule: str, **params: object) -> FieldError:
+    if "kind" in params:
+        params["kind"] = kind_label(params["kind"])
     template = str(RULE_MESSAGES.get(rule, rule))
     try:
         message = template % params if params else template
@@ -155,7 +175,8 @@ class NotFound(AnteiError):
 
     def __init__(self, kind: str, key: object) -> None:
         self.kind, self.key = kind, key
-        super().__init__(gettext("No %(kind)s '%(key)s'.") % {"kind": kind, "key": key})
+        super().__init__(gettext("No %(kind)s '%(key)s'.") % {"kind": kind_label(kind),
+                                                                "key": key})
 
 
 class Conflict(AnteiError):

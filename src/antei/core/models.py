@@ -97,3 +97,18 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at {self.seq}"
+
+
+class ScheduledRun(models.Model):
+    """One slot of a periodic job, claimed by exactly one worker (unique insert wins)."""
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_claim_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -63,8 +63,9 @@ def save_new(*, actor: Actor, instance: M, action: str,
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        # A concurrent insert won the unique index: same answer as the pre-check.
-        raise Conflict(str(exc)) from exc
+        # A concurrent insert won the unique index: same answer as the pre-check. The
+        # driver's text names tables and constraints, not what the user did: not shown.
+        raise Conflict() from exc
     audit.record(actor=actor, action=action, obj=instance,
                  after=after(instance) if after else audit.snapshot(instance))
     return instance
@@ -76,7 +77,7 @@ def save_changed(*, actor: Actor, instance: M, before: Mapping[str, object], act
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict() from exc
     audit.record(actor=actor, action=action, obj=instance, before=before,
                  after=after(instance) if after else audit.snapshot(instance))
     return instance

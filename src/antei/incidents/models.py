@@ -214,3 +214,20 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.scope} {self.scope_value} ≤ {self.cap}"
+
+
+class DeadlineAlert(models.Model):
+    """A deadline that passed unmet, raised once by the periodic task (M-3.3)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="alerts")
+    deadline = models.CharField(_("deadline"), max_length=32)
+    due_at = models.DateTimeField(_("due at"))
+    raised_at = models.DateTimeField(_("raised at"))
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["incident", "deadline", "due_at"],
+                                               name="one_alert_per_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.incident.number} {self.deadline} overdue"

@@ -13,7 +13,7 @@ from typing import TypedDict
 from django.db import IntegrityError, transaction
 
 from antei.core import audit, clock, registry
-from antei.core.actor import Actor
+from antei.core.actor import Actor, system_actor
 from antei.core.domain import Violation, check_choice
 from antei.core.errors import Conflict, InvalidInput
 from antei.core.roles import Perm
@@ -21,6 +21,7 @@ from antei.incidents import selectors
 from antei.incidents.domain import deadlines, reports, roles, states, targets
 from antei.incidents.models import (
     CauseAnalysis,
+    DeadlineAlert,
     EmergencyHQ,
     HorizontalCheck,
     Incident,
@@ -89,6 +90,17 @@ def _check_profile(code: str) -> None:
         registry.reject(check_choice(code, tuple(deadlines.PROFILES), "regulator_profile"))
 
 
+def _past_or_now(at: datetime | None, fld: str = "at") -> datetime:
+    """`at` when something is recorded after the fact (history, the demo), else now; a time
+    in the future is a typo and refused."""
+    now = clock.now()
+    if at is None:
+        return now
+    if at > now + FUTURE_TOLERANCE:
+        raise InvalidInput.one(fld, "in_future")
+    return at
+
+
 def open_incident(
     *, actor: Actor, title: str, rank: int, systems: Sequence[str], detected_at: datetime,
     business_functions: Sequence[str] = (), occurred_at: datetime | None = None,
@@ -144,10 +156,12 @@ def open_incident(
 
 
 def update_facts(*, actor: Actor, incident_id: int, changes: FactChanges,
-                 note: str = "") -> Incident:
-    """Record what became known (impact scope, counts, ETA...): the next 続報 shows it."""
+                 note: str = "", at: datetime | None = None) -> Incident:
+    """Record what became known (impact scope, counts, ETA...): the next 続報 shows it.
+    `at` dates the timeline entry when the fact is recorded after the fact."""
     registry.require(actor, Perm.INCIDENT_EDIT)
     registry.unknown_fields(changes, FactChanges.__annotations__)
+    when = _past_or_now(at)
     if "regulator_profile" in changes:
         _check_profile(str(changes["regulator_profile"]))
     with transaction.atomic():
@@ -161,7 +175,7 @@ def update_facts(*, actor: Actor, incident_id: int, changes: FactChanges,
         incident.save()
         changed = ", ".join(sorted(k for k in changes if before.get(k) != audit.to_json_value(
             getattr(incident, k))))
-        _timeline(incident, actor, "fact", note or f"updated: {changed or '-'}")
+        _timeline(incident, actor, "fact", note or f"updated: {changed or '-'}", at=when)
         audit.record(actor=actor, action="incident.update", obj=incident, before=before,
                      after=incident_snapshot(incident), reason=note)
         return incident
@@ -257,18 +271,24 @@ def transition(*, actor: Actor, incident_id: int, to: str, reason: str = "",
         return incident
 
 
-def issue_report(*, actor: Actor, incident_id: int, kind: str) -> Report:
+def issue_report(*, actor: Actor, incident_id: int, kind: str,
+                 issued_at: datetime | None = None) -> Report:
     """Issue a report drafted from what is known now; unknowns say so (M-3.3, A1-II-5).
 
     The first report sets `first_report_at`; its recipients are the rank's management
-    distribution (delivery itself comes with call-out).
+    distribution (delivery itself comes with call-out). `issued_at` records a report that
+    was sent earlier (not in the future, not before detection); it defaults to now.
     """
     registry.require(actor, Perm.INCIDENT_EDIT)
     registry.reject(check_choice(kind, [k.value for k in reports.ReportKind], "kind"))
     report_kind = reports.ReportKind(kind)
-    now = clock.now()
+    now = _past_or_now(issued_at, "issued_at")
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
+        if now < incident.detected_at:
+            raise InvalidInput.one("issued_at", "date_order",
+                                   other=incident.detected_at.isoformat(),
+                                   other_field="detected_at")
         issued = list(incident.reports.order_by("issued_at", "id"))
         problems = reports.check_report(
             report_kind, status=states.Status(incident.status),
@@ -305,10 +325,13 @@ def issue_report(*, actor: Actor, incident_id: int, kind: str) -> Report:
         return report
 
 
-def assign_role(*, actor: Actor, incident_id: int, role: str, person: str) -> RoleAssignment:
-    """Name who holds an incident role (A1-II-1); replaces the previous holder."""
+def assign_role(*, actor: Actor, incident_id: int, role: str, person: str,
+                at: datetime | None = None) -> RoleAssignment:
+    """Name who holds an incident role (A1-II-1); replaces the previous holder. `at` dates
+    an assignment recorded after the fact (default now)."""
     registry.require(actor, Perm.INCIDENT_EDIT)
     registry.reject(check_choice(role, roles.ROLES, "role"))
+    when = _past_or_now(at)
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
         who = registry.resolve(Person, "person", person, kind="person")
@@ -316,9 +339,9 @@ def assign_role(*, actor: Actor, incident_id: int, role: str, person: str) -> Ro
         row = RoleAssignment.objects.filter(incident=incident, role=role).first()
         before = audit.snapshot(row) if row else None
         row = row or RoleAssignment(incident=incident, role=role)
-        row.person, row.department, row.assigned_at = who, who.department, clock.now()
+        row.person, row.department, row.assigned_at = who, who.department, when
         row.save()
-        _timeline(incident, actor, "decision", f"{role}: {who.name}")
+        _timeline(incident, actor, "decision", f"{role}: {who.name}", at=when)
         audit.record(actor=actor, action="incident.role", obj=incident, before=before,
                      after=audit.snapshot(row))
         return row
@@ -336,7 +359,7 @@ def set_emergency_hq(*, actor: Actor, incident_id: int, location: str,
         missing = sorted(set(members) - {p.code for p in people})
         if missing:
             raise InvalidInput.one("members", "unknown", kind="person", value=", ".join(missing))
-        hq, created = EmergencyHQ.objects.get_or_create(
+        hq, _created = EmergencyHQ.objects.get_or_create(
             incident=incident, defaults={"location": location, "established_at": clock.now()})
         hq.location = location
         hq.save()
@@ -406,14 +429,15 @@ def add_horizontal_check(*, actor: Actor, incident_id: int, system: str, scope: 
 
 
 def record_horizontal_result(*, actor: Actor, check_id: int, result: str,
-                             notes: str = "") -> HorizontalCheck:
+                             notes: str = "", at: datetime | None = None) -> HorizontalCheck:
     registry.require(actor, Perm.INCIDENT_EDIT)
     registry.reject(check_choice(result, HORIZONTAL_RESULTS, "result"))
+    when = _past_or_now(at)
     with transaction.atomic():
         row = registry.get(HorizontalCheck, "horizontal check", pk=check_id)
         before = audit.snapshot(row)
         row.result, row.notes = result, notes
-        row.checked_at = clock.now() if result != "pending" else None
+        row.checked_at = when if result != "pending" else None
         row.save()
         audit.record(actor=actor, action="incident.horizontal_result", obj=row.incident,
                      before=before, after=audit.snapshot(row))
@@ -435,3 +459,41 @@ def set_target(*, actor: Actor, period: str, cap: int, scope: str = "overall",
         audit.record(actor=actor, action="target.set", obj=row, before=before,
                      after=audit.snapshot(row))
         return row
+
+
+def raise_overdue_deadlines(*, now: datetime | None = None) -> int:
+    """Put every newly missed deadline of an active incident on its timeline, once.
+
+    Run every minute by the worker (core.scheduler). A deadline already raised is not
+    raised again (unique incident/deadline/due time); returns how many were raised.
+    """
+    now = now or clock.now()
+    actor = system_actor()
+    raised = 0
+    active = (Incident.objects.filter(status__in=[s.value for s in states.ACTIVE],
+                                      is_external=False)
+              .prefetch_related("reports"))
+    for incident in active:
+        due = selectors.incident_deadlines(incident, now=now)
+        stamps = {"first_report": due.first_report_due,
+                  "management_aware": due.management_aware_due,
+                  "follow_up": due.next_follow_up_due}
+        for stage in selectors.regulator_deadlines(incident):
+            if stage.due_at is not None and stage.due_at < now and not any(
+                    r.kind == f"regulator_{stage.stage.value}" for r in incident.reports.all()):
+                stamps[f"regulator_{stage.stage.value}"] = stage.due_at
+        overdue = [(k, v) for k, v in stamps.items()
+                   if v is not None and (k in due.overdue or k.startswith("regulator_"))]
+        for key, due_at in overdue:
+            with transaction.atomic():
+                _, created = DeadlineAlert.objects.get_or_create(
+                    incident=incident, deadline=key, due_at=due_at,
+                    defaults={"raised_at": now})
+                if not created:
+                    continue
+                _timeline(incident, actor, "status", f"OVERDUE: {key} (due {due_at.isoformat()})",
+                          at=now)
+                audit.record(actor=actor, action="incident.overdue", obj=incident,
+                             after={"deadline": key, "due_at": due_at})
+                raised += 1
+    return raised

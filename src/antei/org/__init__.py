@@ -1,1 +1,2 @@
-"""The institution's people: departments (部署), people and their contact points, vendors (委託先)."""
+"""The institution's people: departments (部署), people and contact points, vendors
+(委託先)."""
