@@ -10,6 +10,7 @@ Bad input (a date that does not exist, from > to, a rule that does not parse) ex
 one line naming the problem.
 """
 
+
 from __future__ import annotations
 
 import argparse

@@ -37,7 +37,10 @@ def check_range(start: date, end: date) -> list[Violation]:
 def check_channel(values: dict[str, object]) -> list[Violation]:
     out = check_code(str(values.get("code") or "")) + check_required(values, ["name"])
     weekdays = values.get("open_weekdays")
-    if not isinstance(weekdays, list | tuple) or not all(
+    if isinstance(weekdays, list | tuple) and not weekdays:
+        # A channel open on no weekday never opens (and next-business-day has no answer).
+        out.append(Violation("open_weekdays", "required"))
+    elif not isinstance(weekdays, list | tuple) or not all(
         isinstance(d, int) and 0 <= d <= 6 for d in weekdays
     ):
         out.append(Violation("open_weekdays", "weekdays"))

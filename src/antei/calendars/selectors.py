@@ -84,9 +84,14 @@ def business_days(calendar: str, start: date, end: date) -> list[date]:
 def around(calendar: str, day: date) -> dict[str, Any]:
     _checked(day, day)
     cal = get_calendar(calendar)
-    return {"calendar": calendar, "date": day, "is_business_day": cal.is_business_day(day),
-            "next_business_day": cal.next_business_day(day),
-            "previous_business_day": cal.previous_business_day(day)}
+    try:
+        return {"calendar": calendar, "date": day, "is_business_day": cal.is_business_day(day),
+                "next_business_day": cal.next_business_day(day),
+                "previous_business_day": cal.previous_business_day(day)}
+    except bizcal.CalendarRangeError as exc:
+        # The neighbour lies outside the known years (31 Dec 2099), or the calendar never
+        # opens: the caller's input, not a server error.
+        raise InvalidInput.one("date", "calendar_rule", value=str(exc)) from exc
 
 
 def special_dates(calendar: str, start: date, end: date, *,

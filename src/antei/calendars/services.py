@@ -42,7 +42,10 @@ def set_override(*, actor: Actor, calendar: str, day: date, is_open: bool,
     if not reason.strip():
         raise InvalidInput.one("reason", "required")
     if not bizcal.FIRST_YEAR <= day.year <= bizcal.LAST_YEAR:
-        raise InvalidInput.one("date", "range_years", max=domain.MAX_RANGE_YEARS)
+        # Same words as the selectors' range check: "at most 200 years" misled here.
+        raise InvalidInput.one("date", "calendar_rule",
+                               value=f"{day.isoformat()}: national holidays are known only "
+                                     f"for {bizcal.FIRST_YEAR}–{bizcal.LAST_YEAR}")
     with transaction.atomic():
         owner = registry.get(ServiceCalendar, "calendar", code=calendar)
         row = CalendarOverride.objects.select_for_update().filter(calendar=owner,
