@@ -108,6 +108,8 @@ def cmd_check_rule(args: argparse.Namespace) -> int:
 
     if not 1 <= args.years <= 200:
         raise InvalidInput.one("years", "range_years", max=200)
+    if not 1 <= args.from_year <= 9998:
+        raise InvalidInput.one("from_year", "integer")
     result = selectors.evaluate_rule(args.rule, args.calendar, date(args.from_year, 1, 1),
                                      date(args.from_year + args.years - 1, 12, 31))
     print(f"rule: {result['canonical']}  ({result['count']} dates in {args.years} years)")
