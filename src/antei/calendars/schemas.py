@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from ninja import Field, Schema
 
@@ -36,24 +36,24 @@ class OverrideIn(Schema):
 
 class OverrideOut(Schema):
     calendar: str
-    date: date
+    date: dt.date
     is_open: bool
     reason: str
 
 
 class BusinessDaysOut(Schema):
     calendar: str
-    start: date = Field(..., alias="from")
-    end: date = Field(..., alias="to")
+    start: dt.date = Field(..., alias="from")
+    end: dt.date = Field(..., alias="to")
     count: int
-    dates: list[date]
+    dates: list[dt.date]
 
 
 class NextBusinessDayOut(Schema):
     calendar: str
-    date: date
-    next_business_day: date
-    previous_business_day: date
+    date: dt.date
+    next_business_day: dt.date
+    previous_business_day: dt.date
     is_business_day: bool
 
 
@@ -64,15 +64,15 @@ class ReasonOut(Schema):
 
 
 class SpecialDateOut(Schema):
-    date: date
+    date: dt.date
     reasons: list[ReasonOut]
 
 
 class RuleEvaluateIn(Schema):
     rule: str = Field(..., min_length=1, max_length=300,
                       examples=["day 25, or previous business day if closed"])
-    start: date = Field(..., alias="from")
-    end: date = Field(..., alias="to")
+    start: dt.date = Field(..., alias="from")
+    end: dt.date = Field(..., alias="to")
     calendar: str = "BANK"
 
 
@@ -80,7 +80,7 @@ class RuleIssueOut(Schema):
     year: int
     month: int
     code: str
-    fires: list[date]
+    fires: list[dt.date]
 
 
 class RuleEvaluateOut(Schema):
@@ -88,5 +88,5 @@ class RuleEvaluateOut(Schema):
     canonical: str
     calendar: str
     count: int
-    dates: list[date]
+    dates: list[dt.date]
     issues: list[RuleIssueOut]

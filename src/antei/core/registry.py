@@ -56,6 +56,14 @@ def resolve(model: type[M], fld: str, code: str | None, *, kind: str,
     return found
 
 
+def resolve_required(model: type[M], fld: str, code: str | None, *, kind: str) -> M:
+    """As `resolve`, for a reference that must be given."""
+    found = resolve(model, fld, code, kind=kind)
+    if found is None:
+        raise InvalidInput.one(fld, "required")
+    return found
+
+
 def save_new(*, actor: Actor, instance: M, action: str,
              after: Callable[[M], Mapping[str, object]] | None = None) -> M:
     """Insert a row and its audit entry (caller holds the transaction)."""

@@ -14,6 +14,7 @@ from antei.incidents.models import Incident, Report
 from antei.incidents.schemas import (
     ActionIn,
     AnalysisIn,
+    ClusterAlarmOut,
     DeadlinesOut,
     HorizontalCheckIn,
     HorizontalResultIn,
@@ -264,8 +265,9 @@ def targets_status(request: HttpRequest, period: str | None = None) -> object:
             remaining=s.remaining, forecast=round(s.forecast, 2), is_breached=s.is_breached,
             is_forecast_to_breach=s.is_forecast_to_breach, period_start=s.period_start,
             period_end=s.period_end) for s in statuses],
-        cluster_alarms=[{"system": a.system, "count": a.count, "window_start": a.window_start,
-                         "window_end": a.window_end} for a in selectors.cluster_alarms()],
+        cluster_alarms=[ClusterAlarmOut(system=a.system, count=a.count,
+                                        window_start=a.window_start, window_end=a.window_end)
+                        for a in selectors.cluster_alarms()],
     )
 
 

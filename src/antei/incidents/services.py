@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -34,6 +34,8 @@ from antei.incidents.models import (
 )
 from antei.inventory.models import BusinessFunction, System
 from antei.org.models import Person
+
+R = TypeVar("R", System, BusinessFunction)
 
 TIMELINE_KINDS = ("fact", "decision", "action", "communication", "instruction", "status",
                   "report")
@@ -62,8 +64,7 @@ def incident_snapshot(incident: Incident) -> dict[str, object]:
     return data
 
 
-def _lookup(model: type[System] | type[BusinessFunction], codes: Sequence[str], fld: str,
-            kind: str) -> list[System] | list[BusinessFunction]:
+def _lookup(model: type[R], codes: Sequence[str], fld: str, kind: str) -> list[R]:
     found = {row.code: row for row in model.objects.filter(code__in=list(codes))}
     missing = [c for c in codes if c not in found]
     if missing:
@@ -334,8 +335,7 @@ def assign_role(*, actor: Actor, incident_id: int, role: str, person: str,
     when = _past_or_now(at)
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
-        who = registry.resolve(Person, "person", person, kind="person")
-        assert who is not None  # noqa: S101 - resolve() returns None only for an empty code
+        who = registry.resolve_required(Person, "person", person, kind="person")
         row = RoleAssignment.objects.filter(incident=incident, role=role).first()
         before = audit.snapshot(row) if row else None
         row = row or RoleAssignment(incident=incident, role=role)
@@ -403,7 +403,7 @@ def add_recurrence_action(*, actor: Actor, incident_id: int, title: str, owner: 
                                                    due_on=due_on))
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
-        who = registry.resolve(Person, "owner", owner, kind="person")
+        who = registry.resolve_required(Person, "owner", owner, kind="person")
         row = RecurrenceAction.objects.create(incident=incident, title=title.strip(),
                                               owner=who, due_on=due_on)
         audit.record(actor=actor, action="incident.action", obj=incident,
@@ -420,7 +420,8 @@ def add_horizontal_check(*, actor: Actor, incident_id: int, system: str, scope: 
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
         row = HorizontalCheck.objects.create(
-            incident=incident, system=registry.resolve(System, "system", system, kind="system"),
+            incident=incident,
+            system=registry.resolve_required(System, "system", system, kind="system"),
             scope=scope.strip(),
             checker=registry.resolve(Person, "checker", checker, kind="person"))
         audit.record(actor=actor, action="incident.horizontal_check", obj=incident,
