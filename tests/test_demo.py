@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Count
 
 from antei import demo
-from antei.core import audit
+from antei.core import audit, clock
 from antei.core.actor import Actor, system_actor
 from antei.core.models import AuditEntry
 from antei.demo import data
+from antei.demo import incidents as demo_incidents
+from antei.incidents import selectors as incident_selectors
+from antei.incidents import services as incident_services
+from antei.incidents.domain import deadlines, reports, states
+from antei.incidents.models import Incident, Report, Target, TimelineEntry
 from antei.inventory import services as inventory_services
 from antei.inventory.models import (
     BatchWindow,
@@ -40,7 +46,8 @@ def summary() -> demo.DemoSummary:
 def _row_counts() -> dict[str, int]:
     models: list[Any] = [Department, Vendor, VendorContract, Person, ContactPoint,
                          BusinessFunction, System, BatchWindow, Component, ExternalParty,
-                         Connection, SystemVendor, Responsibility, KeyPerson]
+                         Connection, SystemVendor, Responsibility, KeyPerson, Incident,
+                         Target]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -102,9 +109,11 @@ def test_one_person_is_key_for_many_systems(summary: demo.DemoSummary) -> None:
 
 def test_second_load_creates_nothing_and_audits_nothing(summary: demo.DemoSummary) -> None:
     rows, entries = _row_counts(), AuditEntry.objects.count()
+    history = TimelineEntry.objects.count(), Report.objects.count()
     again = demo.load(actor=system_actor())
     assert _row_counts() == rows
     assert AuditEntry.objects.count() == entries
+    assert (TimelineEntry.objects.count(), Report.objects.count()) == history
     assert again.total_created == 0
     assert again.everything_existed
     assert dict(again.existing) == dict(summary.created)
@@ -122,11 +131,25 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> N
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    # Key persons are the last step: everything before it must roll back too.
+    # Key persons are the last registry step: everything before it must roll back too.
     monkeypatch.setattr(inventory_services, "add_key_person", broken)
     with pytest.raises(RuntimeError):
         demo.load(actor=system_actor())
     assert set(_row_counts().values()) == {0}
+    assert AuditEntry.objects.count() == 0
+
+
+def test_a_failure_in_the_last_step_takes_the_incident_history_with_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    # Targets are set last of all, after the incident history.
+    monkeypatch.setattr(incident_services, "set_target", broken)
+    with pytest.raises(RuntimeError):
+        demo.load(actor=system_actor())
+    assert set(_row_counts().values()) == {0}
+    assert not TimelineEntry.objects.exists() and not Report.objects.exists()
     assert AuditEntry.objects.count() == 0
 
 
@@ -208,3 +231,110 @@ def test_audit_chain_verifies_and_load_is_quick() -> None:
     assert audit.verify().ok
     # Generous bound: it takes well under a second on SQLite; this only catches a blow-up.
     assert elapsed < 10
+
+
+# --- the incident history (demo.incidents) -----------------------------------------------------
+
+
+def test_incident_history_spans_the_last_year_and_a_half(summary: demo.DemoSummary) -> None:
+    incidents = list(Incident.objects.all())
+    assert len(incidents) >= 12
+    assert summary.created["incidents"] == len(demo_incidents.CASES) == len(incidents)
+    now = clock.now()
+    assert all(i.detected_at <= now for i in incidents)
+    oldest = min(i.detected_at for i in incidents)
+    assert now - timedelta(days=600) < oldest < now - timedelta(days=480)
+    assert Incident.objects.filter(is_external=True).count() >= 1
+    assert Incident.objects.filter(status="cancelled").count() >= 1
+    assert {i.rank for i in incidents} == {1, 2, 3, 4}
+    # The register's numbers follow the year of detection.
+    for i in incidents:
+        assert i.number.startswith(f"INC-{i.detected_at.astimezone(clock.display_zone()).year}-")
+
+
+def test_every_closed_incident_went_through_the_close_gate(summary: demo.DemoSummary) -> None:
+    """A1-I-12, C05: root cause, recurrence actions, 水平展開 and a final report."""
+    closed = list(Incident.objects.filter(status="closed").select_related("analysis"))
+    assert len(closed) >= 8
+    categories = set()
+    for i in closed:
+        a = i.analysis
+        assert states.CauseAnalysis(injection_phase=a.injection_phase,
+                                    cause_category=a.cause_category,
+                                    direct_cause=a.direct_cause,
+                                    root_cause=a.root_cause).is_complete, i.title
+        assert i.actions.exists() or a.no_action_reason, i.title
+        assert i.horizontal_checks.exists() or a.horizontal_not_applicable, i.title
+        assert i.reports.filter(kind="final").exists(), i.title
+        assert i.first_report_at and i.recovered_at and i.closed_at, i.title
+        assert i.detected_at <= i.first_report_at and i.recovered_at <= i.closed_at, i.title
+        categories.add(a.cause_category)
+    # Enough variety for the cause breakdown to mean something (M-2.5).
+    assert {"capacity", "settings_limits", "euc", "release", "operations",
+            "external_connection"} <= categories
+
+
+def test_first_reports_were_fast_and_spell_out_what_was_unknown(
+        summary: demo.DemoSummary) -> None:
+    """M-3.3, A1-II-5, A1-II-7: 第1報 within the rank's minutes, unknowns said out loud."""
+    policies = {p.rank: p for p in deadlines.DEFAULT_RANKS}
+    firsts = Report.objects.filter(kind="first").select_related("incident")
+    assert firsts.count() >= 10
+    for r in firsts:
+        minutes = (r.issued_at - r.incident.detected_at) / timedelta(minutes=1)
+        assert 0 < minutes <= policies[r.incident.rank].first_report_minutes, r.incident.title
+        assert r.issued_at == r.incident.first_report_at
+    assert any(line["is_unknown"] and line["key"] == "impact_scope"
+               and line["value_ja"] == reports.UNKNOWN_JA
+               for r in firsts for line in r.lines)
+    follow_ups = Report.objects.filter(kind="follow_up")
+    assert any("impact_scope" in r.changed for r in follow_ups)
+    # History keeps its own times: reports are dated when they were sent, not at the load.
+    assert Report.objects.filter(issued_at__lt=clock.now() - timedelta(days=300)).exists()
+
+
+def test_todays_incident_is_open_with_its_first_report_out(summary: demo.DemoSummary) -> None:
+    today = Incident.objects.get(status="open", is_external=False)
+    assert clock.now() - today.detected_at < timedelta(hours=2)
+    assert today.first_report_at is not None and today.management_aware_at is not None
+    assert list(today.reports.values_list("kind", flat=True)) == ["first", "follow_up"]
+    shown = incident_selectors.get_incident(system_actor(), today.pk)
+    warnings = {w.rule for w in incident_selectors.role_warnings(shown)}
+    assert "role_unassigned" in warnings
+    stages = incident_selectors.regulator_deadlines(shown)
+    assert stages and stages[0].due_at is not None
+    timeline = list(today.timeline.all())
+    assert [e.at for e in timeline] == sorted(e.at for e in timeline)
+
+
+def test_an_external_case_was_checked_against_our_systems(summary: demo.DemoSummary) -> None:
+    """A1-I-13: 'could this happen here?', answered per system, one of them yes."""
+    case = Incident.objects.get(is_external=True)
+    assert case.external_institution and not case.systems.exists()
+    results = dict(case.horizontal_checks.values_list("system__code", "result"))
+    assert results["CORE"] == "affected_open"
+    assert "not_affected" in results.values()
+
+
+def test_a_cluster_shows_though_the_total_may_be_within_target(
+        summary: demo.DemoSummary) -> None:
+    """A1-I-18: three IB incidents in 30 days raise an alarm of their own."""
+    alarms = incident_selectors.cluster_alarms()
+    assert [(a.system, a.count) for a in alarms if a.system == "IB"] == [("IB", 3)]
+    statuses = {(s.target.period.value, s.target.scope.value, s.target.scope_value)
+                for s in incident_selectors.target_statuses()}
+    assert statuses == {("month", "overall", None), ("half", "rank", "1"),
+                        ("half", "system", "CORE")}
+    assert summary.created["targets"] == 3
+
+
+def test_the_january_case_happened_on_2_january() -> None:
+    case = next(c for c in demo_incidents.CASES if c.last_jan_2)
+    for now in (datetime(2027, 1, 5, 12, tzinfo=clock.display_zone()),
+                datetime(2026, 11, 25, 12, tzinfo=clock.display_zone())):
+        detected = demo_incidents.detection_time(case, now)
+        assert (detected.month, detected.day) == (1, 2)
+        # Long enough ago that its history (closed 12 days later) is all in the past.
+        assert now - detected > timedelta(days=30)
+    assert demo_incidents.detection_time(
+        case, datetime(2026, 11, 25, 12, tzinfo=clock.display_zone())).date() == date(2026, 1, 2)

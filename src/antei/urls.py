@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("antei.org.urls")),
     path("", include("antei.inventory.urls")),
     path("", include("antei.calendars.urls")),
+    path("", include("antei.incidents.urls")),
 ]

@@ -85,7 +85,8 @@ def problem(api: NinjaAPI, request: HttpRequest, *, status: int, code: str, titl
 _PYDANTIC_RULES = {"missing": "required", "string_too_long": "max_length",
                    "int_parsing": "integer", "int_from_float": "integer", "int_type": "integer",
                    "date_from_datetime_parsing": "date", "date_parsing": "date",
-                   "time_parsing": "time"}
+                   "time_parsing": "time", "greater_than_equal": "min_value",
+                   "less_than_equal": "max_value"}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -13,6 +13,7 @@ from antei.core.roles import Perm
 # reachable from the navigation in both languages.
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("incident-list", _("Incidents"), Perm.INCIDENT_VIEW),
     ("system-list", _("Systems"), Perm.INVENTORY_VIEW),
     ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
     ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),

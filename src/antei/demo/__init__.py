@@ -19,8 +19,12 @@ from typing import Any
 
 from django.db import transaction
 
+from antei.core import clock
 from antei.core.actor import Actor
 from antei.demo import data
+from antei.demo import incidents as demo_incidents
+from antei.incidents import services as incident_services
+from antei.incidents.models import Target
 from antei.inventory import services as inventory_services
 from antei.inventory.models import (
     BatchWindow,
@@ -40,7 +44,7 @@ from antei.org.models import Department, Person, Vendor, VendorContract
 KINDS = (
     "departments", "vendors", "contracts", "people", "business_functions", "systems",
     "batch_windows", "components", "external_parties", "connections", "vendor_roles",
-    "responsibilities", "key_persons",
+    "responsibilities", "key_persons", "incidents", "targets",
 )
 
 
@@ -135,6 +139,17 @@ class _Loader:
                    set(KeyPerson.objects.values_list("system__code", "person__code")),
                    lambda r: (r[0], r[1]),
                    lambda r: inv.add_key_person(actor=a, system=r[0], person=r[1], area=r[2]))
+        # The incident history (demo.incidents), identified by title; times are relative to
+        # this load, so one `now` for all of it.
+        now = clock.now()
+        self._each("incidents", demo_incidents.CASES, demo_incidents.existing_titles(),
+                   lambda c: c.title,
+                   lambda c: demo_incidents.create(actor=a, case=c, now=now))
+        # set_target replaces a cap, so only a missing (period, scope, value) is set.
+        self._each("targets", demo_incidents.TARGETS,
+                   set(Target.objects.values_list("period", "scope", "scope_value")),
+                   lambda r: (r["period"], r["scope"], r["scope_value"]),
+                   lambda r: incident_services.set_target(actor=a, **r))
 
     def summary(self) -> DemoSummary:
         return DemoSummary(bank=data.BANK_NAME, created=MappingProxyType(dict(self.created)),

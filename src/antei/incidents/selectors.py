@@ -7,7 +7,7 @@ Catalog: C01, C04, C05, M-2.6, M-3.3, A1-II-1, A1-I-17, A1-I-18.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,7 +72,7 @@ def get_incident(actor: Actor, incident_id: int) -> Incident:
             Prefetch("timeline", queryset=TimelineEntry.objects.order_by("at", "id")),
             Prefetch("reports", queryset=Report.objects.order_by("issued_at", "id")),
             Prefetch("roles", queryset=RoleAssignment.objects.select_related(
-                "person", "department")),
+                "person", "person__vendor", "department")),
             "actions__owner", "horizontal_checks__system", "horizontal_checks__checker",
         )
         .select_related("analysis", "hq")
@@ -110,14 +110,22 @@ def transition_facts(incident: Incident, *, reason: str = "") -> states.Transiti
 
 
 def facts_for(incident: Incident, *, now: datetime) -> reports.Facts:
-    """What is known now, as the report drafting rules see it (blank = unknown)."""
+    """What is known now, as the report drafting rules see it (blank = unknown).
+
+    The next report is due one follow-up interval after the report drafted at `now`: the
+    report being sent restarts the clock, so a 第1報 already names its 続報 time (M-3.3).
+    """
     cause = None
     try:
         analysis = incident.analysis
         cause = analysis.direct_cause or analysis.root_cause or None
     except Incident.analysis.RelatedObjectDoesNotExist:
         pass
-    due = incident_deadlines(incident, now=now)
+    due = deadlines.incident_deadlines(
+        detected_at=incident.detected_at,
+        policy=deadlines.policy_for(incident.rank, rank_policies()),
+        first_report_at=incident.first_report_at or now, last_report_at=now,
+        recovered_at=incident.recovered_at, now=now)
     return reports.Facts(
         title=incident.title, rank=incident.rank,
         systems=tuple(sorted(f"{s.code} {s.name}" for s in incident.systems.all())),
@@ -163,14 +171,25 @@ def previous_facts(issued: Sequence[Report], kind: reports.ReportKind) -> report
     return _facts_from_json(same_line[-1].facts) if same_line else None
 
 
-def incident_deadlines(incident: Incident, *, now: datetime) -> deadlines.IncidentDeadlines:
-    policy = deadlines.policy_for(incident.rank, rank_policies())
+def incident_deadlines(
+    incident: Incident, *, now: datetime,
+    policies: Sequence[deadlines.RankPolicy] | None = None,
+) -> deadlines.IncidentDeadlines:
+    """The management clocks of one incident (M-3.3). A list passes `policies` read once:
+    rank_policies() is a query, and a page of 50 rows must not make 50 of them."""
+    policy = deadlines.policy_for(incident.rank,
+                                  rank_policies() if policies is None else policies)
     last_report = max((r.issued_at for r in incident.reports.all()), default=None)
-    return deadlines.incident_deadlines(
+    due = deadlines.incident_deadlines(
         detected_at=incident.detected_at, policy=policy,
         first_report_at=incident.first_report_at, last_report_at=last_report,
         management_aware_at=incident.management_aware_at,
         recovered_at=incident.recovered_at, now=now)
+    if incident.is_external or incident.status == states.Status.CANCELLED.value:
+        # Another institution's failure (A1-I-13) or a false alarm starts none of our
+        # clocks: nothing is overdue and no follow-up is due.
+        return replace(due, next_follow_up_due=None, overdue=())
+    return due
 
 
 def regulator_deadlines(incident: Incident) -> list[deadlines.StageDeadline]:
@@ -190,7 +209,9 @@ def regulator_deadlines(incident: Incident) -> list[deadlines.StageDeadline]:
 
 
 def role_warnings(incident: Incident) -> list[roles.RoleWarning]:
-    assignments = {r.role: (r.department.code if r.department else None)
+    # A vendor's engineer has no department but does hold the role (for the vendor).
+    assignments = {r.role: (r.department.code if r.department else
+                            f"vendor:{r.person.vendor.code}" if r.person.vendor else None)
                    for r in incident.roles.all()}
     system_departments = {r.department.code for r in incident.roles.all()
                           if r.department and r.department.kind == "system"}

@@ -168,6 +168,9 @@ def update_facts(*, actor: Actor, incident_id: int, changes: FactChanges,
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
         before = incident_snapshot(incident)
+        counts = {k: changes.get(k) for k in ("affected_count", "amount_yen")}
+        registry.reject(Violation(k, "min_value", {"min": 0, "value": v})
+                        for k, v in counts.items() if isinstance(v, int) and v < 0)
         for k, v in changes.items():
             setattr(incident, k, v)
         registry.reject(states.check_timeline(
