@@ -39,7 +39,7 @@ browser:
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: venv messages browser
+test: venv messages browser lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -56,9 +56,10 @@ test-postgres:
 	ANTEI_VAR_DIR=$(CURDIR)/var/test-postgres ANTEI_DATABASE_URL=$(PG_URL) \
 	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
+# Lint is part of `make test`: style (ruff), layering (import-linter) and types (mypy).
 lint: venv
-	$(BIN)/ruff check .
-	$(BIN)/lint-imports
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache > /dev/null
 	$(BIN)/mypy
 
 bench: venv

@@ -32,6 +32,7 @@ from antei.inventory.models import (
     System,
     SystemVendor,
 )
+from antei.calendars.models import CalendarOverride, ServiceCalendar
 from antei.org.models import ContactPoint, Department, Person, Vendor, VendorContract
 from tests import factories
 
@@ -48,7 +49,10 @@ def _row_counts() -> dict[str, int]:
                          BusinessFunction, System, BatchWindow, Component, ExternalParty,
                          Connection, SystemVendor, Responsibility, KeyPerson, Incident,
                          Target]
-    return {m.__name__: m.objects.count() for m in models}
+    counts = {m.__name__: m.objects.count() for m in models}
+    counts["ServiceCalendar"] = ServiceCalendar.objects.filter(is_bank=False).count()
+    counts["CalendarOverride"] = CalendarOverride.objects.count()
+    return counts
 
 
 def test_load_meets_the_minimums(summary: demo.DemoSummary) -> None:
@@ -338,3 +342,21 @@ def test_the_january_case_happened_on_2_january() -> None:
         assert now - detected > timedelta(days=30)
     assert demo_incidents.detection_time(
         case, datetime(2026, 11, 25, 12, tzinfo=clock.display_zone())).date() == date(2026, 1, 2)
+
+
+def test_channel_calendars_disagree_with_the_bank_where_a_test_plan_must_look(
+        summary: demo.DemoSummary) -> None:
+    """A2-PERF-SET-5: the ATM calendar runs on 2 January (a bank holiday) and stops on
+    1 January; the special-date kit lists both as calendar disagreements."""
+    from datetime import date
+
+    from antei.calendars import selectors as calendar_selectors
+    from antei.core import clock
+
+    year = clock.now().astimezone(clock.display_zone()).year + 1
+    days = {row["date"]: [r["code"] for r in row["reasons"]]
+            for row in calendar_selectors.special_dates("BANK", date(year, 1, 1),
+                                                        date(year, 1, 5))}
+    assert not calendar_selectors.get_calendar("ATM").is_business_day(date(year, 1, 1))
+    assert calendar_selectors.get_calendar("ATM").is_business_day(date(year, 1, 2))
+    assert any("disagree" in code for code in days[date(year, 1, 2)])

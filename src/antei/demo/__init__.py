@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from django.db import transaction
 
+from antei.calendars import services as calendar_services
+from antei.calendars.models import CalendarOverride, ServiceCalendar
 from antei.core import clock
 from antei.core.actor import Actor
 from antei.demo import data
@@ -44,7 +47,8 @@ from antei.org.models import Department, Person, Vendor, VendorContract
 KINDS = (
     "departments", "vendors", "contracts", "people", "business_functions", "systems",
     "batch_windows", "components", "external_parties", "connections", "vendor_roles",
-    "responsibilities", "key_persons", "incidents", "targets",
+    "responsibilities", "key_persons", "calendars", "calendar_overrides", "incidents",
+    "targets",
 )
 
 
@@ -139,6 +143,18 @@ class _Loader:
                    set(KeyPerson.objects.values_list("system__code", "person__code")),
                    lambda r: (r[0], r[1]),
                    lambda r: inv.add_key_person(actor=a, system=r[0], person=r[1], area=r[2]))
+        self._each("calendars", data.CHANNEL_CALENDARS, _codes(ServiceCalendar),
+                   lambda r: r["code"],
+                   lambda r: calendar_services.create_channel_calendar(actor=a, **r))
+        year = clock.now().astimezone(clock.display_zone()).year
+        overrides = [(c, date(y, m, d), is_open, reason)
+                     for c, m, d, is_open, reason in data.CHANNEL_OVERRIDES
+                     for y in (year + 1, year + 2)]
+        self._each("calendar_overrides", overrides,
+                   set(CalendarOverride.objects.values_list("calendar__code", "date")),
+                   lambda r: (r[0], r[1]),
+                   lambda r: calendar_services.set_override(actor=a, calendar=r[0], day=r[1],
+                                                            is_open=r[2], reason=r[3]))
         # The incident history (demo.incidents), identified by title; times are relative to
         # this load, so one `now` for all of it.
         now = clock.now()

@@ -944,3 +944,18 @@ KEY_PERSONS: tuple[tuple[str, str, str], ...] = (
     ("JOBS", "B0202", "ジョブ運用"),
     ("TRSY", "B1001", "市場系業務"),
 )
+
+# Channel service calendars that differ from the bank calendar (A2-PERF-SET-5): the ATM
+# network runs every day but stops for maintenance on 1 January; internet banking runs
+# every day. The calendar screens and the special-date kit show where they disagree with
+# the bank calendar (year end, holidays).
+CHANNEL_CALENDARS = (
+    {"code": "ATM", "name": "ATM稼働日カレンダー", "name_en": "ATM service days",
+     "open_weekdays": (0, 1, 2, 3, 4, 5, 6), "open_on_holidays": True, "open_year_end": True,
+     "description": "元日のみ終日停止（年次保守）"},
+    {"code": "IB", "name": "インターネットバンキング稼働日", "name_en": "Internet banking",
+     "open_weekdays": (0, 1, 2, 3, 4, 5, 6), "open_on_holidays": True, "open_year_end": True,
+     "description": "24時間365日（月1回の夜間メンテナンスを除く）"},
+)
+# (calendar, month, day, is_open, reason): yearly overrides for the next two years.
+CHANNEL_OVERRIDES = (("ATM", 1, 1, False, "年次保守のため終日停止"),)
