@@ -11,6 +11,7 @@ import pytest
 from django.db.models import Count
 
 from antei import demo
+from antei.calendars.models import CalendarOverride, ServiceCalendar
 from antei.core import audit, clock
 from antei.core.actor import Actor, system_actor
 from antei.core.models import AuditEntry
@@ -32,7 +33,6 @@ from antei.inventory.models import (
     System,
     SystemVendor,
 )
-from antei.calendars.models import CalendarOverride, ServiceCalendar
 from antei.org.models import ContactPoint, Department, Person, Vendor, VendorContract
 from tests import factories
 
