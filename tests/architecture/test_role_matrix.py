@@ -155,6 +155,7 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/incidents"): Call(INCIDENT_EDITORS, body={
         "title": "ATM停止", "rank": 2, "systems": ["CORE"],
         "detected_at": "2026-01-05T09:00:00+09:00"}),
+    ("GET", "/incidents/analytics"): Call(ALL),
     ("GET", "/incidents/{incident_id}"): Call(ALL, {"incident_id": "@incident"}),
     ("PATCH", "/incidents/{incident_id}"): Call(
         INCIDENT_EDITORS, {"incident_id": "@incident"}, {"impact_scope": "全店"}),

@@ -14,7 +14,9 @@ from antei.incidents.models import Incident, Report
 from antei.incidents.schemas import (
     ActionIn,
     AnalysisIn,
+    AnalyticsOut,
     ClusterAlarmOut,
+    CountOut,
     DeadlinesOut,
     HorizontalCheckIn,
     HorizontalResultIn,
@@ -26,6 +28,7 @@ from antei.incidents.schemas import (
     MilestoneIn,
     RankOut,
     RegulatorDeadlineOut,
+    RepeatOut,
     ReportIn,
     ReportOut,
     RoleIn,
@@ -143,6 +146,19 @@ def list_incidents(request: HttpRequest, status: str | None = None, rank: int | 
 def open_incident(request: HttpRequest, payload: IncidentIn) -> Status[object]:
     incident = services.open_incident(actor=actor(request), **payload.dict())
     return Status(201, _summary(selectors.get_incident(actor(request), incident.pk)))
+
+
+@router.get("/incidents/analytics", auth=VIEW, response=_responses(200, AnalyticsOut))
+def incident_analytics(request: HttpRequest) -> object:
+    """Cause × phase, system × cause and repeat incidents (M-2.5, A1-I-12, C05)."""
+    data = selectors.cause_analytics(actor(request))
+    return AnalyticsOut(
+        incidents=data["count"],
+        cause_by_phase=[CountOut(key=list(k), count=v)
+                        for k, v in data["cause_by_phase"].most_common()],
+        cause_by_system=[CountOut(key=list(k), count=v)
+                         for k, v in data["cause_by_system"].most_common()],
+        repeats=[RepeatOut(**r.__dict__) for r in data["repeats"]])
 
 
 @router.get("/incidents/{incident_id}", auth=VIEW, response=_responses(200, IncidentDetailOut))

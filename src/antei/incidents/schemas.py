@@ -224,3 +224,23 @@ class ClusterAlarmOut(Schema):
 class TargetsStatusOut(Schema):
     targets: list[TargetStatusOut]
     cluster_alarms: list[ClusterAlarmOut]
+
+
+class CountOut(Schema):
+    key: list[str]
+    count: int
+
+
+class RepeatOut(Schema):
+    number: str
+    previous: str
+    system: str
+    cause_category: str
+    days_apart: float
+
+
+class AnalyticsOut(Schema):
+    incidents: int
+    cause_by_phase: list[CountOut]
+    cause_by_system: list[CountOut]
+    repeats: list[RepeatOut]

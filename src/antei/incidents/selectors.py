@@ -18,7 +18,7 @@ from antei.core import clock
 from antei.core.actor import Actor
 from antei.core.audit import to_json_value
 from antei.core.errors import NotFound
-from antei.incidents.domain import deadlines, reports, roles, states, targets
+from antei.incidents.domain import analytics, deadlines, reports, roles, states, targets
 from antei.incidents.models import (
     Incident,
     RankPolicy,
@@ -268,3 +268,27 @@ def response_metrics(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
                               recovered_at=i.recovered_at)
         out.append({"id": i.pk, "number": i.number, "rank": i.rank, **asdict(d)})
     return out
+
+
+def cause_analytics(actor: Actor, *, since: datetime | None = None) -> dict[str, Any]:
+    """Counts by cause × phase and system × cause, and repeats (same cause on the same
+    system within a year) over internal, non-cancelled incidents (M-2.5, A1-I-12, C05)."""
+    qs = (list_incidents(actor).exclude(status=states.Status.CANCELLED.value)
+          .filter(is_external=False).select_related("analysis"))
+    if since is not None:
+        qs = qs.filter(detected_at__gte=since)
+    rows = []
+    for i in qs:
+        try:
+            a = i.analysis
+            category, phase = a.cause_category or None, a.injection_phase or None
+        except Incident.analysis.RelatedObjectDoesNotExist:
+            category, phase = None, None
+        rows.append(analytics.Analysed(i.number, i.detected_at,
+                                       tuple(s.code for s in i.systems.all()), category, phase))
+    return {
+        "cause_by_phase": analytics.cause_by_phase(rows),
+        "cause_by_system": analytics.cause_by_system(rows),
+        "repeats": analytics.repeats(rows),
+        "count": len(rows),
+    }

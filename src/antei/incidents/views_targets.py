@@ -123,8 +123,32 @@ def targets_context(actor: Actor, *, form: TargetForm | None = None) -> dict[str
             "recovery": _minutes(m["to_recovery"]),
         } for m in metrics],
         "chart": first_report_chart(metrics, policies) if metrics else None,
+        "analytics": _analytics(actor),
         "can_set": actor.can(Perm.TARGET_EDIT),
         "target_form": form or TargetForm(initial={"scope": "overall"}),
+    }
+
+
+def _label(labels: Any, code: str) -> str:
+    return pick(labels[code]) if code in labels else gettext("unknown")
+
+
+def _analytics(actor: Actor) -> dict[str, Any]:
+    """Cause × phase and system × cause tables, and repeats (M-2.5, A1-I-12, C05)."""
+    data = selectors.cause_analytics(actor)
+    by_phase = data["cause_by_phase"]
+    categories = sorted({c for c, _ in by_phase})
+    phases = [p for p in (*states.INJECTION_PHASES, "unknown") if any(k[1] == p for k in by_phase)]
+    return {
+        "phases": [_label(states.INJECTION_PHASE_LABELS, p) for p in phases],
+        "rows": [{"category": _label(states.CAUSE_CATEGORY_LABELS, c),
+                  "cells": [by_phase.get((c, p), 0) for p in phases],
+                  "total": sum(by_phase.get((c, p), 0) for p in phases)}
+                 for c in categories],
+        "by_system": [{"system": s, "category": _label(states.CAUSE_CATEGORY_LABELS, c),
+                       "count": n} for (s, c), n in data["cause_by_system"].most_common(10)],
+        "repeats": [r | {"category": _label(states.CAUSE_CATEGORY_LABELS, r["cause_category"])}
+                    for r in (rep.__dict__ for rep in data["repeats"])],
     }
 
 
