@@ -48,5 +48,7 @@ def test_targets_page_shows_the_repeat_in_japanese(history, client, admin_actor)
 
     client.force_login(User.objects.get(username="risk1"))
     html = client.get("/incidents/targets").content.decode()
-    assert "再発障害" in html
+    main = html.split("<main>", 1)[1]
+    assert "再発障害" in main
+    assert html.count('id="causes"') == 1
     assert "キャパシティ" in html
