@@ -178,6 +178,8 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/incidents/{incident_id}/actions"): Call(
         INCIDENT_EDITORS, {"incident_id": "@incident"},
         {"title": "監視追加", "owner": "P1", "due_on": "2027-03-31"}),
+    ("POST", "/incidents/{incident_id}/actions/{action_id}/done"): Call(
+        INCIDENT_EDITORS, {"incident_id": "@incident", "action_id": "@action"}),
     ("POST", "/incidents/{incident_id}/horizontal-checks"): Call(
         INCIDENT_EDITORS, {"incident_id": "@incident"}, {"system": "EDGE", "scope": "同種設定"}),
     ("PUT", "/horizontal-checks/{check_id}"): Call(
@@ -267,8 +269,11 @@ def world(db: None) -> dict[str, Any]:
         detected_at=datetime.now(tz=UTC) - timedelta(hours=1))
     check = incident_services.add_horizontal_check(actor=actor, incident_id=incident.pk,
                                                    system="CORE", scope="同種設定")
+    action = incident_services.add_recurrence_action(
+        actor=actor, incident_id=incident.pk, title="監視追加", owner="P1",
+        due_on=date(2027, 3, 31))
     return {"vendor_id": vendor.pk, "@contract": contract.pk,
-            "@incident": incident.pk, "@hcheck": check.pk,
+            "@incident": incident.pk, "@hcheck": check.pk, "@action": action.pk,
             "@contact": p1.contact_points.get().pk, "@window": window.pk,
             "@connection": connection.pk}
 

@@ -52,3 +52,40 @@ def test_targets_page_shows_the_repeat_in_japanese(history, client, admin_actor)
     assert "再発障害" in main
     assert html.count('id="causes"') == 1
     assert "キャパシティ" in html
+
+
+def test_marking_an_action_done_is_recorded_once(api):
+    """A1-III-10: the PDCA loop closes on evidence; a second 'done' is refused."""
+    factories.system(code="CORE")
+    owner = factories.person(code="OWN")
+    incident = services.open_incident(actor=factories.ACTOR, title="バッチ遅延", rank=3,
+                                      systems=["CORE"],
+                                      detected_at=clock.now() - timedelta(days=3))
+    action = services.add_recurrence_action(actor=factories.ACTOR, incident_id=incident.pk,
+                                            title="終了監視の追加", owner=owner.code,
+                                            due_on=clock.now().date())
+    url = f"/api/v1/incidents/{incident.pk}/actions/{action.pk}/done"
+    first = api.post(url)
+    assert first.status_code == 200
+    assert first.json()["done_at"] is not None
+    again = api.post(url)
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["rule"] == "already_done"
+
+
+def test_an_external_case_is_opened_from_the_form_without_systems(client, admin_actor):
+    """A1-I-13: another bank's failure, recorded for 'could this happen here?'."""
+    from antei.core.models import User
+    from antei.incidents.models import Incident
+
+    core_services.create_user(actor=admin_actor, username="op1", role="operator",
+                              password="correct-horse-battery-staple-7")
+    client.force_login(User.objects.get(username="op1"))
+    detected = (clock.now() - timedelta(hours=2)).astimezone(clock.display_zone())
+    response = client.post("/incidents/new", {
+        "title": "他行で勘定系停止", "rank": "2", "is_external": "on",
+        "external_institution": "さざなみ銀行",
+        "detected_at": detected.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 302, response.content.decode()[:500]
+    incident = Incident.objects.get(title="他行で勘定系停止")
+    assert incident.is_external and incident.external_institution == "さざなみ銀行"

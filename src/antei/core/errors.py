@@ -80,6 +80,7 @@ RULE_MESSAGES: Mapping[str, object] = {
     "regulator_initial_required": _("Issue the regulator's initial report first."),
     "min_value": _("Must be at least %(min)s."),
     "not_allowed": _("Not allowed here."),
+    "already_done": _("This is already done."),
     "in_use": _("Still referenced by %(what)s; remove those first."),
     "one_owner": _("Give exactly one of department or vendor."),
     "role": _("Unknown role '%(value)s'. Roles: %(choices)s."),
@@ -100,6 +101,7 @@ KIND_LABELS: Mapping[str, object] = {
     "vendor role": _("vendor role"), "key person": _("key person"), "user": _("user"),
     "calendar": _("calendar"), "override": _("calendar override"),
     "incident": _("incident"), "horizontal check": _("horizontal check"),
+    "recurrence action": _("recurrence action"),
     "token": _("API token"),
 }
 

@@ -251,6 +251,15 @@ def add_action(request: HttpRequest, incident_id: int, payload: ActionIn) -> Sta
     return Status(201, payload)
 
 
+@router.post("/incidents/{incident_id}/actions/{action_id}/done", auth=EDIT,
+             response=_responses(200, dict[str, object]))
+def complete_action(request: HttpRequest, incident_id: int, action_id: int) -> object:
+    selectors.get_incident(actor(request), incident_id)
+    row = services.complete_action(actor=actor(request), incident_id=incident_id,
+                                   action_id=action_id)
+    return {"id": row.pk, "title": row.title, "done_at": row.done_at}
+
+
 @router.post("/incidents/{incident_id}/horizontal-checks", auth=EDIT,
              response=_responses(201, HorizontalCheckIn))
 def add_horizontal_check(request: HttpRequest, incident_id: int,

@@ -110,6 +110,11 @@ class IncidentForm(ParseForm):
                               help_text=_("Write what you know now; the first report marks "
                                           "everything else as still being investigated."))
     regulator_profile = forms.ChoiceField(label=_("Regulator profile"))
+    is_external = forms.BooleanField(
+        label=_("A case at another institution"),
+        help_text=_("Record another bank's failure to check whether it could happen here "
+                    "(A1-I-13); it starts no clocks and needs no systems."))
+    external_institution = forms.CharField(label=_("Institution"), max_length=100)
 
     def __init__(self, *args: Any, policies: Iterable[deadlines.RankPolicy], systems: Choices,
                  functions: Choices, **kwargs: Any) -> None:
@@ -128,6 +133,8 @@ class IncidentForm(ParseForm):
             "detected_at": self.value("detected_at"), "occurred_at": self.value("occurred_at"),
             "summary": self.text("summary"),
             "regulator_profile": self.text("regulator_profile"),
+            "is_external": bool(self.value("is_external")),
+            "external_institution": self.text("external_institution"),
         }
 
 

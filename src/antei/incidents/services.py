@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from antei.core import audit, clock, registry
 from antei.core.actor import Actor, system_actor
 from antei.core.domain import Violation, check_choice
-from antei.core.errors import Conflict, InvalidInput
+from antei.core.errors import Conflict, InvalidInput, field_error
 from antei.core.roles import Perm
 from antei.incidents import selectors
 from antei.incidents.domain import deadlines, reports, roles, states, targets
@@ -411,6 +411,25 @@ def add_recurrence_action(*, actor: Actor, incident_id: int, title: str, owner: 
                                               owner=who, due_on=due_on)
         audit.record(actor=actor, action="incident.action", obj=incident,
                      after=audit.snapshot(row))
+        return row
+
+
+def complete_action(*, actor: Actor, incident_id: int, action_id: int,
+                    at: datetime | None = None) -> RecurrenceAction:
+    """Mark a recurrence-prevention action done: the PDCA loop closes on evidence (A1-III-10)."""
+    registry.require(actor, Perm.INCIDENT_EDIT)
+    when = _past_or_now(at, "at")
+    with transaction.atomic():
+        row = registry.get(RecurrenceAction, "recurrence action", pk=action_id,
+                           incident_id=incident_id)
+        if row.done_at is not None:
+            raise Conflict(errors=[field_error("action", "already_done")])
+        before = audit.snapshot(row)
+        row.done_at = when
+        row.save(update_fields=["done_at"])
+        _timeline(row.incident, actor, "action", f"done: {row.title}", at=when)
+        audit.record(actor=actor, action="incident.action_done", obj=row.incident,
+                     before=before, after=audit.snapshot(row))
         return row
 
 

@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern] = [
     path(_I + "hq", views_sections.hq_set, name="incident-hq"),
     path(_I + "analysis", views_sections.analysis_save, name="incident-analysis"),
     path(_I + "actions", views_sections.action_add, name="incident-action-add"),
+    path(_I + "actions/<int:action_id>/done", views_sections.action_done,
+         name="incident-action-done"),
     path(_I + "checks", views_sections.check_add, name="incident-check-add"),
     path(_I + "checks/<int:check_id>/result", views_sections.check_result,
          name="incident-check-result"),

@@ -172,7 +172,8 @@ def incident_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         if form.is_valid():
             values = form.values()
             try:
-                _missing(values, ["title", "rank", "systems", "detected_at"])
+                required = ["title", "rank", "detected_at"]
+                _missing(values, required if values["is_external"] else [*required, "systems"])
                 incident = services.open_incident(actor=actor, **values)
             except (InvalidInput, Conflict) as exc:
                 apply_errors(form, exc)

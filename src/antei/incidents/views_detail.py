@@ -289,7 +289,7 @@ def detail_context(actor: Actor, incident: Incident, *, bound: dict[str, forms.F
         "hq": hq,
         "analysis": analysis,
         "close_gate": close_gate(incident),
-        "actions": [{"title": a.title, "owner": a.owner, "due_on": a.due_on,
+        "actions": [{"id": a.pk, "title": a.title, "owner": a.owner, "due_on": a.due_on,
                      "done_at": a.done_at} for a in incident.actions.all()],
         "checks": [{"id": h.pk, "system": h.system, "scope": h.scope, "checker": h.checker,
                     "result": h.result,

@@ -194,6 +194,19 @@ def action_add(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResp
 
 @require_POST
 @desk(Perm.INCIDENT_EDIT)
+def action_done(request: HttpRequest, actor: Actor, incident_id: int,
+                action_id: int) -> HttpResponse:
+    """Mark a recurrence-prevention action done (A1-III-10)."""
+    pk = _scoped(actor, incident_id)
+    try:
+        services.complete_action(actor=actor, incident_id=pk, action_id=action_id)
+    except (InvalidInput, Conflict) as exc:
+        return _respond(request, actor, pk, "actions", status=exc.http_status)
+    return _done(request, actor, pk, "actions")
+
+
+@require_POST
+@desk(Perm.INCIDENT_EDIT)
 def check_add(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
     """水平展開: check another system for the same defect (C05)."""
     pk = _scoped(actor, incident_id)
