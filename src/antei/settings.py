@@ -32,7 +32,10 @@ def _secret_key() -> str:
         return path.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (a second web worker) wrote it first
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
@@ -160,6 +163,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 API_PAGE_MAX = 500
+
+# Call-out channels (docs/operations.md). E-mail goes through any SMTP server; SMS and voice
+# through a provider's HTTP API (one adapter posting JSON to ANTEI_SMS_URL).
+SMTP_HOST = os.environ.get("ANTEI_SMTP_HOST", "127.0.0.1")
+SMTP_PORT = int(os.environ.get("ANTEI_SMTP_PORT", "25"))
+SMTP_USER = os.environ.get("ANTEI_SMTP_USER", "")
+SMTP_PASSWORD = os.environ.get("ANTEI_SMTP_PASSWORD", "")
+SMTP_STARTTLS = _env_bool("ANTEI_SMTP_STARTTLS", False)
+SMTP_SSL = _env_bool("ANTEI_SMTP_SSL", False)
+SMTP_TIMEOUT = float(os.environ.get("ANTEI_SMTP_TIMEOUT", "10"))
+MAIL_FROM = os.environ.get("ANTEI_MAIL_FROM", "antei@localhost")
+SMS_URL = os.environ.get("ANTEI_SMS_URL", "")
+SMS_TOKEN = os.environ.get("ANTEI_SMS_TOKEN", "")
+WEBHOOK_SECRET = os.environ.get("ANTEI_WEBHOOK_SECRET", "")
+HTTP_TIMEOUT = float(os.environ.get("ANTEI_HTTP_TIMEOUT", "5"))
+# Where people's acknowledgement links point (the address they reach antei at).
+PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
