@@ -10,6 +10,7 @@
     antei audit verify             check the hash chain; names the first tampered entry
     antei calendar …               business days, special dates (see antei.calendars.cli)
     antei incident open|list|report   the incident desk (see antei.incidents.cli)
+    antei page ack ID · antei contacts verify --all   call-out (see antei.callout.cli)
 
 Anything else is passed to Django's management commands (e.g. `antei shell`).
 Errors print one line and exit with the code of their class (antei.core.errors):
@@ -37,17 +38,9 @@ def _setup_django() -> None:
 
 
 def cli_actor() -> Actor:
-    """The CLI runs with the operating-system user's authority: it is the machine's admin."""
-    import getpass
+    from antei.core.actor import cli_actor as actor
 
-    from antei.core.actor import Actor, Source
-    from antei.core.roles import Role
-
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor(username=f"cli:{who}", role=Role.ADMIN, source=Source.CLI)
+    return actor()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -214,10 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_audit_verify)
 
     from antei.calendars import cli as calendar_cli
+    from antei.callout import cli as callout_cli
     from antei.incidents import cli as incident_cli
 
     calendar_cli.register(sub)
     incident_cli.register(sub)
+    callout_cli.register(sub)
     return parser
 
 

@@ -45,3 +45,14 @@ SYSTEM_ACTOR = Actor(username="system", role=Role.ADMIN, source=Source.SYSTEM)
 
 def system_actor(source: Source = Source.SYSTEM) -> Actor:
     return Actor(username="system", role=Role.ADMIN, source=source)
+
+
+def cli_actor() -> Actor:
+    """The CLI runs with the operating-system user's authority: it is the machine's admin."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return Actor(username=f"cli:{who}", role=Role.ADMIN, source=Source.CLI)

@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
 
 
 def _actor() -> Any:
-    from antei.cli import cli_actor
+    from antei.core.actor import cli_actor
 
     return cli_actor()
 
