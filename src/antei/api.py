@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
 from antei.calendars.api import router as calendars_router
+from antei.callout.api import router as callout_router
 from antei.core import api as core_api
 from antei.core import services as core_services
 from antei.incidents.api import router as incidents_router
@@ -47,4 +48,5 @@ api.add_router("/", org_router)
 api.add_router("/", inventory_router)
 api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
+api.add_router("/", callout_router)
 api.add_router("/", core_api.build_router())

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "antei.org",
     "antei.inventory",
     "antei.incidents",
+    "antei.callout",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("antei.inventory.urls")),
     path("", include("antei.calendars.urls")),
     path("", include("antei.incidents.urls")),
+    path("", include("antei.callout.urls")),
 ]

@@ -19,6 +19,7 @@ from django.test import Client
 
 from antei.api import api as antei_api
 from antei.calendars import services as calendar_services
+from antei.callout import services as callout_services
 from antei.core import services as core_services
 from antei.core.actor import Actor
 from antei.core.roles import Role
@@ -35,6 +36,7 @@ BUSINESS_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR, Role.BUSINESS})
 INVENTORY_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR})
 INCIDENT_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR, Role.BUSINESS})
 TARGET_EDITORS = frozenset({Role.ADMIN, Role.RISK})
+CALLOUT_EDITORS = frozenset({Role.ADMIN, Role.OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,22 @@ EXPECTED: dict[tuple[str, str], Call] = {
         INCIDENT_EDITORS, {"check_id": "@hcheck"}, {"result": "not_affected"}),
     ("GET", "/targets/status"): Call(ALL),
     ("PUT", "/targets"): Call(TARGET_EDITORS, body={"period": "month", "cap": 5}),
+    # --- call-out: the system department runs it; everyone reads who was paged ---------
+    ("GET", "/escalation-policies"): Call(ALL),
+    ("POST", "/escalation-policies"): Call(CALLOUT_EDITORS, body={
+        "code": "R2", "name": "ランク2", "rank": 2,
+        "steps": [{"kind": "person", "people": ["P1"], "wait_minutes": 10}]}),
+    ("GET", "/rosters"): Call(ALL),
+    ("POST", "/rosters"): Call(CALLOUT_EDITORS, body={
+        "code": "NIGHT", "name": "夜間当番", "members": ["P1", "P2"],
+        "starts_on": "2026-01-05"}),
+    ("POST", "/incidents/{incident_id}/page"): Call(
+        CALLOUT_EDITORS, {"incident_id": "@incident"}, {}),
+    ("GET", "/incidents/{incident_id}/pages"): Call(ALL, {"incident_id": "@paged"}),
+    ("POST", "/pages/{page_id}/ack"): Call(CALLOUT_EDITORS, {"page_id": "@page"}),
+    ("POST", "/contact-points/{contact_id}/verify"): Call(
+        CALLOUT_EDITORS, {"contact_id": "@contact"}, {"window_minutes": 30}),
+    ("GET", "/contact-verification/status"): Call(ALL),
     # --- audit evidence: risk management and auditors (and admins) ----------------------
     ("GET", "/audit"): Call(AUDIT_READERS),
     ("GET", "/audit/verify"): Call(AUDIT_READERS),
@@ -272,7 +290,17 @@ def world(db: None) -> dict[str, Any]:
     action = incident_services.add_recurrence_action(
         actor=actor, incident_id=incident.pk, title="監視追加", owner="P1",
         due_on=date(2027, 3, 31))
+    callout_services.create_roster(actor=actor, code="DUTY", name="当番", members=["P1"],
+                                   starts_on=date(2026, 1, 5))
+    callout_services.create_policy(actor=actor, code="R1", name="ランク1", rank=1, steps=[
+        {"kind": "roster", "roster": "DUTY", "wait_minutes": 10},
+        {"kind": "distribution", "people": ["P1", "P2"], "wait_minutes": 30}])
+    paged = incident_services.open_incident(
+        actor=actor, title="為替遅延", rank=1, systems=["CORE"],
+        detected_at=datetime.now(tz=UTC) - timedelta(hours=1))
+    run = callout_services.page_incident(actor=actor, incident_id=paged.pk)
     return {"vendor_id": vendor.pk, "@contract": contract.pk,
+            "@paged": paged.pk, "@page": run.pages.get().pk,
             "@incident": incident.pk, "@hcheck": check.pk, "@action": action.pk,
             "@contact": p1.contact_points.get().pk, "@window": window.pk,
             "@connection": connection.pk}

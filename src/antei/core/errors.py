@@ -88,6 +88,12 @@ RULE_MESSAGES: Mapping[str, object] = {
     "integer": _("Must be a whole number."),
     "date": _("'%(value)s' is not a date (YYYY-MM-DD)."),
     "time": _("'%(value)s' is not a time of day (HH:MM)."),
+    "policy_no_steps": _("An escalation policy needs at least one step."),
+    "step_loop": _("Step %(step)s may only continue with a later step, not step %(value)s."),
+    "step_range": _("There is no step %(value)s in this policy."),
+    "callout_active": _("A call-out is already running for this incident."),
+    "already_acknowledged": _("This was already acknowledged."),
+    "link_invalid": _("This link is invalid, was changed or has expired."),
 }
 
 

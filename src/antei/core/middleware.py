@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 # Paths that answer without a session: the login page itself, static assets, the health
-# check and the API (which authenticates every call with its bearer token).
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/")
+# check, the API (which authenticates every call with its bearer token) and call-out
+# acknowledgement links (signed, single-use: the person paged may have no account).
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/", "/ack/")
 
 
 class LanguageMiddleware:

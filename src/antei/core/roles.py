@@ -43,6 +43,7 @@ class Perm(StrEnum):
     INCIDENT_VIEW = "incident.view"
     INCIDENT_EDIT = "incident.edit"  # open, record, report, move, analyse
     TARGET_EDIT = "incident.target_edit"  # incident-count caps (risk management, M-2.6)
+    CALLOUT_EDIT = "callout.edit"  # policies, rosters, paging, acknowledging, verifying
     AUDIT_VIEW = "audit.view"
     USERS_MANAGE = "users.manage"
 
@@ -52,7 +53,7 @@ _READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW, Perm.INCIDENT_V
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.OPERATOR: frozenset(_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT,
-                                      Perm.INCIDENT_EDIT}),
+                                      Perm.INCIDENT_EDIT, Perm.CALLOUT_EDIT}),
     # Business departments detect failures too (a branch, the call centre): they may open
     # and record incidents.
     Role.BUSINESS: frozenset(_READ | {Perm.BUSINESS_EDIT, Perm.INCIDENT_EDIT}),

@@ -35,6 +35,9 @@ CRON: tuple[Job, ...] = (
     # Raise overdue first-report / management / follow-up / regulator deadlines (M-3.3).
     Job("incidents.raise_overdue_deadlines",
         "antei.incidents.tasks.raise_overdue_deadlines", 60),
+    # Call-out: deliver pending pages, escalate unacknowledged steps whose wait is over,
+    # expire unanswered contact checks (C02). Backs up the per-step timers.
+    Job("callout.sweep", "antei.callout.tasks.sweep", 30),
 )
 
 

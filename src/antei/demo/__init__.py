@@ -22,6 +22,8 @@ from django.db import transaction
 
 from antei.calendars import services as calendar_services
 from antei.calendars.models import CalendarOverride, ServiceCalendar
+from antei.callout import services as callout_services
+from antei.callout.models import EscalationPolicy, Roster
 from antei.core import clock
 from antei.core.actor import Actor
 from antei.demo import data
@@ -166,6 +168,13 @@ class _Loader:
                    set(Target.objects.values_list("period", "scope", "scope_value")),
                    lambda r: (r["period"], r["scope"], r["scope_value"]),
                    lambda r: incident_services.set_target(actor=a, **r))
+        # Call-out (C02): created when missing, but not counted in the summary's KINDS yet.
+        for roster in data.ROSTERS:
+            if not Roster.objects.filter(code=roster["code"]).exists():
+                callout_services.create_roster(actor=a, **roster)
+        for policy in data.ESCALATION_POLICIES:
+            if not EscalationPolicy.objects.filter(code=policy["code"]).exists():
+                callout_services.create_policy(actor=a, **policy)
 
     def summary(self) -> DemoSummary:
         return DemoSummary(bank=data.BANK_NAME, created=MappingProxyType(dict(self.created)),

@@ -959,3 +959,21 @@ CHANNEL_CALENDARS = (
 )
 # (calendar, month, day, is_open, reason): yearly overrides for the next two years.
 CHANNEL_OVERRIDES = (("ATM", 1, 1, False, "年次保守のため終日停止"),)
+
+# --- call-out (C02) ------------------------------------------------------------------------
+# The operations centre's duty managers take weekly turns (A1-II-3: nights and holidays).
+ROSTERS: tuple[dict[str, Any], ...] = (
+    {"code": "OPS-DUTY", "name": "運用センター当番", "members": ["B0202", "B0203"],
+     "rotation_days": 7, "starts_on": date(2026, 1, 5), "handover_hour": 9},
+)
+# Rank 1: the duty manager, then the centre head and the IT planning head (e-mail first for
+# Fujiwara), then the management distribution: the CIO and corporate planning (M-3.3).
+ESCALATION_POLICIES: tuple[dict[str, Any], ...] = (
+    {"code": "RANK1", "name": "ランク1 呼出し", "rank": 1,
+     "description": "重大障害：当番→センター長・IT企画部長→経営陣（CIO・経営企画部長）",
+     "steps": [
+         {"kind": "roster", "roster": "OPS-DUTY", "wait_minutes": 10, "repeats": 1},
+         {"kind": "person", "people": ["B0201", "B0301"], "wait_minutes": 15},
+         {"kind": "distribution", "people": ["B0001", "B1501"], "wait_minutes": 30},
+     ]},
+)

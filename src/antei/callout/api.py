@@ -1,0 +1,131 @@
+"""REST endpoints of call-out: policies, rosters, paging, acknowledgement, contact
+verification (C02, A2-RESP-1, A1-II-3, A1-II-5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from antei.callout import selectors, services
+from antei.callout.models import EscalationPolicy, Roster
+from antei.callout.schemas import (
+    PageIn,
+    PageOut,
+    PersonStatusOut,
+    PolicyIn,
+    PolicyOut,
+    RosterIn,
+    RosterOut,
+    RunOut,
+    StepOut,
+    VerificationOut,
+    VerificationStatusOut,
+    VerifyIn,
+)
+from antei.core.api import PROBLEM_RESPONSES, actor, require
+from antei.core.roles import Perm
+from antei.incidents import selectors as incident_selectors
+
+router = Router(tags=["call-out"])
+VIEW, EDIT = require(Perm.INCIDENT_VIEW), require(Perm.CALLOUT_EDIT)
+
+
+def _responses(ok: int, schema: object) -> dict[int, object]:
+    return {ok: schema, **PROBLEM_RESPONSES}
+
+
+def _policy(p: EscalationPolicy) -> PolicyOut:
+    return PolicyOut(
+        id=p.pk, code=p.code, name=p.name, rank=p.rank,
+        system=p.system.code if p.system else None, description=p.description,
+        steps=[StepOut(position=s.position, kind=s.kind, wait_minutes=s.wait_minutes,
+                       repeats=s.repeats, people=list(s.people),
+                       roster=s.roster.code if s.roster else None, next_step=s.next_step)
+               for s in p.steps.all()])
+
+
+def _roster(r: Roster) -> RosterOut:
+    return RosterOut(id=r.pk, code=r.code, name=r.name,
+                     members=[m.person.code for m in r.members.all()],
+                     rotation_days=r.rotation_days, starts_on=r.starts_on,
+                     handover_hour=r.handover_hour, on_call=selectors.on_call(r))
+
+
+def _page(p: dict[str, Any]) -> PageOut:
+    return PageOut(id=p["id"], recipient=p["person"], recipient_name=p["person_name"],
+                   step=p["step"], round=p["round"], channel=p["channel"], status=p["status"],
+                   sent_at=p["sent_at"], acknowledged_at=p["acknowledged_at"],
+                   acknowledged_via=p["acknowledged_via"], deliveries=p["deliveries"])
+
+
+@router.get("/escalation-policies", auth=VIEW, response=_responses(200, list[PolicyOut]))
+def list_policies(request: HttpRequest) -> list[PolicyOut]:
+    return [_policy(p) for p in selectors.list_policies()]
+
+
+@router.post("/escalation-policies", auth=EDIT, response=_responses(201, PolicyOut))
+def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[object]:
+    """Steps run in order; a step may jump forward (`next_step`), never back (no loops)."""
+    data = payload.dict()
+    policy = services.create_policy(actor=actor(request), **data)
+    return Status(201, _policy(selectors.get_policy(policy.pk)))
+
+
+@router.get("/rosters", auth=VIEW, response=_responses(200, list[RosterOut]))
+def list_rosters(request: HttpRequest) -> list[RosterOut]:
+    return [_roster(r) for r in selectors.list_rosters()]
+
+
+@router.post("/rosters", auth=EDIT, response=_responses(201, RosterOut))
+def create_roster(request: HttpRequest, payload: RosterIn) -> Status[object]:
+    roster = services.create_roster(actor=actor(request), **payload.dict())
+    return Status(201, _roster(selectors.list_rosters().get(pk=roster.pk)))
+
+
+@router.post("/incidents/{incident_id}/page", auth=EDIT, response=_responses(201, RunOut))
+def page_incident(request: HttpRequest, incident_id: int, payload: PageIn) -> Status[object]:
+    """Start the call-out; the pages go out from the worker within seconds."""
+    incident_selectors.get_incident(actor(request), incident_id)  # scope check first
+    run = services.page_incident(actor=actor(request), incident_id=incident_id,
+                                 policy=payload.policy)
+    return Status(201, RunOut(id=run.pk, incident=incident_id, policy=run.policy.code,
+                              state=run.state, step=run.step_index + 1, next_at=run.next_at,
+                              pages=run.pages.count()))
+
+
+@router.get("/incidents/{incident_id}/pages", auth=VIEW, response=_responses(200, list[PageOut]))
+def list_pages(request: HttpRequest, incident_id: int) -> list[PageOut]:
+    """Who was paged, by what, when, and who acknowledged."""
+    return [_page(p) for p in selectors.list_pages(actor(request), incident_id)]
+
+
+@router.post("/pages/{page_id}/ack", auth=EDIT, response=_responses(200, PageOut))
+def acknowledge_page(request: HttpRequest, page_id: int) -> object:
+    """Acknowledging stops the escalation; a second acknowledgement is a 409."""
+    page = services.acknowledge_page(actor=actor(request), page_id=page_id)
+    return next(_page(p) for p in selectors.list_pages(actor(request), page.incident_id)
+                if p["id"] == page.pk)
+
+
+@router.post("/contact-points/{contact_id}/verify", auth=EDIT,
+             response=_responses(201, VerificationOut))
+def verify_contact_point(request: HttpRequest, contact_id: int,
+                         payload: VerifyIn) -> Status[object]:
+    """Send a test message; the contact is verified when its link is followed in time."""
+    row = services.verify_contact_point(actor=actor(request), contact_id=contact_id,
+                                        window_minutes=payload.window_minutes)
+    return Status(201, VerificationOut(id=row.pk, contact_point=contact_id, status=row.status,
+                                       sent_at=row.sent_at, expires_at=row.expires_at))
+
+
+@router.get("/contact-verification/status", auth=VIEW,
+            response=_responses(200, VerificationStatusOut))
+def verification_status(request: HttpRequest) -> object:
+    rows = selectors.verification_status(actor(request))
+    return VerificationStatusOut(
+        people=[PersonStatusOut(person=r.code, name=r.name, contacts=r.contacts,  # type: ignore[arg-type]
+                                has_verified_contact=r.has_verified_contact) for r in rows],
+        unverified_people=[r.code for r in rows if not r.has_verified_contact],
+        failing_contacts=[c["id"] for r in rows for c in r.contacts if c["is_failing"]])

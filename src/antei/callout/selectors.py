@@ -1,0 +1,207 @@
+"""Reads for call-out: policies and rosters as plain values for the pure rules, the live
+view of an incident's call-out (who was paged, by what, when, who acknowledged and who
+has NOT), the printable call tree and the contact-verification status.
+
+Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from antei.callout import domain
+from antei.callout.models import (
+    ContactVerification,
+    Delivery,
+    EscalationPolicy,
+    EscalationRun,
+    Page,
+    Roster,
+)
+from antei.core import clock
+from antei.core.actor import Actor
+from antei.core.errors import InvalidInput, NotFound
+from antei.incidents import selectors as incident_selectors
+from antei.org.models import ContactPoint, Person
+
+
+def list_policies() -> QuerySet[EscalationPolicy]:
+    return EscalationPolicy.objects.select_related("system").prefetch_related(
+        "steps__roster")
+
+
+def get_policy(policy_id: int) -> EscalationPolicy:
+    found = list_policies().filter(pk=policy_id).first()
+    if found is None:
+        raise NotFound("escalation policy", policy_id)
+    return found
+
+
+def list_rosters() -> QuerySet[Roster]:
+    return Roster.objects.prefetch_related("members__person", "overrides__person")
+
+
+def step_specs(policy: EscalationPolicy) -> list[domain.StepSpec]:
+    return [domain.StepSpec(kind=s.kind, wait_minutes=s.wait_minutes, repeats=s.repeats,
+                            people=tuple(s.people), roster=s.roster.code if s.roster else None,
+                            next_step=s.next_step)
+            for s in policy.steps.select_related("roster").order_by("position")]
+
+
+def roster_start(roster: Roster) -> datetime:
+    """The first turn begins at the handover hour, in the institution's zone."""
+    return datetime.combine(roster.starts_on, time(roster.handover_hour),
+                            tzinfo=clock.display_zone())
+
+
+def roster_spec(roster: Roster) -> domain.RosterSpec:
+    return domain.RosterSpec(
+        members=tuple(m.person.code for m in roster.members.select_related("person")
+                      .order_by("position")),
+        rotation_days=roster.rotation_days, starts_at=roster_start(roster),
+        overrides=tuple(domain.RosterOverride(o.person.code, o.starts_at, o.ends_at)
+                        for o in roster.overrides.select_related("person")))
+
+
+def on_call(roster: Roster, at: datetime | None = None) -> str | None:
+    return domain.current_on_call(roster_spec(roster), at or clock.now())
+
+
+def link_target(kind: str, pk: int) -> dict[str, object]:
+    """What a signed link points at; refused (as an invalid link) when it is gone."""
+    if kind == "page":
+        page = Page.objects.select_related("person", "incident").filter(pk=pk).first()
+        if page is not None:
+            return {"kind": kind, "id": pk, "person": page.person.code,
+                    "person_name": page.person.name, "incident": page.incident.number,
+                    "title": page.incident.title, "is_done": page.acknowledged_at is not None}
+    if kind == "verify":
+        row = (ContactVerification.objects.select_related("contact_point__person")
+               .filter(pk=pk).first())
+        if row is not None:
+            cp = row.contact_point
+            return {"kind": kind, "id": pk, "person": cp.person.code,
+                    "person_name": cp.person.name, "incident": "",
+                    "title": f"{cp.kind}: {cp.address}", "is_done": row.confirmed_at is not None}
+    raise InvalidInput.one("link", "link_invalid")
+
+
+# --- the live view -------------------------------------------------------------------------
+
+
+def _delivery(d: Delivery) -> dict[str, Any]:
+    return {"channel": d.channel, "address": d.address, "ok": d.ok, "detail": d.detail,
+            "provider_id": d.provider_id, "at": d.at}
+
+
+def _page(p: Page) -> dict[str, Any]:
+    return {"id": p.pk, "person": p.person.code, "person_name": p.person.name,
+            "step": p.step_index + 1, "round": p.round, "status": p.status,
+            "channel": p.channel, "address": p.address, "sent_at": p.sent_at,
+            "acknowledged_at": p.acknowledged_at, "acknowledged_via": p.acknowledged_via,
+            "deliveries": [_delivery(d) for d in p.deliveries.all()]}
+
+
+def list_pages(actor: Actor, incident_id: int) -> list[dict[str, Any]]:
+    """Every page of an incident's call-outs with its delivery attempts (scope-checked)."""
+    incident_selectors.get_incident(actor, incident_id)
+    pages = (Page.objects.filter(incident_id=incident_id).select_related("person")
+             .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by(
+                 "at", "id"))).order_by("run_id", "step_index", "round", "id"))
+    return [_page(p) for p in pages]
+
+
+def callout_view(actor: Actor, incident_id: int) -> dict[str, Any]:
+    """Runs, pages, and the two lists that matter at 2 a.m.: who acknowledged, who has NOT."""
+    incident = incident_selectors.get_incident(actor, incident_id)
+    pages = list_pages(actor, incident_id)
+    runs = list(EscalationRun.objects.filter(incident_id=incident_id)
+                .select_related("policy").prefetch_related("failures"))
+    acked = sorted({p["person_name"] for p in pages if p["acknowledged_at"]})
+    return {
+        "incident": {"id": incident.pk, "number": incident.number, "title": incident.title,
+                     "rank": incident.rank},
+        "runs": [{"id": r.pk, "policy": r.policy.code, "policy_id": r.policy_id,
+                  "state": r.state, "step": r.step_index + 1, "next_at": r.next_at,
+                  "started_at": r.started_at, "started_by": r.started_by,
+                  "failures": [{"step": f.step_index + 1, "reason": f.reason,
+                                "at": f.raised_at} for f in r.failures.all()]}
+                 for r in runs],
+        "pages": pages,
+        "acknowledged": acked,
+        "not_acknowledged": sorted({p["person_name"] for p in pages
+                                    if not p["acknowledged_at"]} - set(acked)),
+    }
+
+
+# --- the printable call tree ---------------------------------------------------------------
+
+
+def call_tree(policy_id: int, at: datetime | None = None) -> dict[str, Any]:
+    """Names, numbers and order for calling by hand when automatic call-out fails."""
+    policy = get_policy(policy_id)
+    at = at or clock.now()
+    steps = []
+    for spec, row in zip(step_specs(policy), policy.steps.order_by("position"), strict=True):
+        codes: list[str] = list(spec.people)
+        note = ""
+        if row.roster is not None:
+            members = list(roster_spec(row.roster).members)
+            current = on_call(row.roster, at)
+            codes = [current, *domain.fallback_order(members, current)] if current else members
+            note = row.roster.name
+        people = {p.code: p for p in Person.objects.filter(code__in=codes).prefetch_related(
+            Prefetch("contact_points", queryset=ContactPoint.objects.order_by("priority", "id")))}
+        steps.append({
+            "position": row.position + 1, "kind": row.kind, "wait_minutes": row.wait_minutes,
+            "repeats": row.repeats, "roster": note,
+            "people": [{"code": c, "name": people[c].name, "titles": people[c].titles,
+                        "contacts": [{"kind": cp.kind, "address": cp.address,
+                                      "label": cp.label, "verified_at": cp.verified_at}
+                                     for cp in people[c].contact_points.all()]}
+                       for c in codes if c in people]})
+    return {"policy": {"id": policy.pk, "code": policy.code, "name": policy.name,
+                       "rank": policy.rank}, "steps": steps, "at": at}
+
+
+# --- contact verification ------------------------------------------------------------------
+
+
+@dataclass
+class PersonContactStatus:
+    code: str
+    name: str
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_verified_contact(self) -> bool:
+        return any(c["verified_at"] for c in self.contacts)
+
+
+def verification_status(actor: Actor) -> list[PersonContactStatus]:
+    """Every active person with each contact's verification and last test result; a person
+    without one verified contact is flagged (A2-RESP-1)."""
+    people = Person.objects.filter(is_active=True).order_by("code").prefetch_related(
+        Prefetch("contact_points", queryset=ContactPoint.objects.order_by("priority", "id")
+                 .prefetch_related(Prefetch("verifications",
+                                            queryset=ContactVerification.objects.order_by(
+                                                "-sent_at", "-id")))))
+    if actor.is_vendor:
+        people = people.filter(vendor_id=actor.vendor_scope)
+    out = []
+    for p in people:
+        row = PersonContactStatus(code=p.code, name=p.name)
+        for cp in p.contact_points.all():
+            last = next(iter(cp.verifications.all()), None)
+            row.contacts.append({
+                "id": cp.pk, "kind": cp.kind, "address": cp.address,
+                "verified_at": cp.verified_at,
+                "last_result": last.status if last else None,
+                "last_sent_at": last.sent_at if last else None,
+                "is_failing": bool(last and last.status in ("failed", "expired"))})
+        out.append(row)
+    return out

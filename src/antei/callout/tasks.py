@@ -1,0 +1,29 @@
+"""Background tasks of call-out: deliver pages, the per-step timer, and the sweep that
+backs both up (durable: the state is in the database, a lost task only delays a step)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from antei.callout import services
+
+
+@task()
+def deliver_pages(run_id: int) -> int:
+    """Send a run's pending pages (C02, A2-RESP-1)."""
+    return services.deliver_pending(run_id=run_id)
+
+
+@task()
+def escalate(run_id: int, token: str) -> bool:
+    """A step's timer: acts only if `token` is still the run's current one."""
+    moved = services.escalate(run_id=run_id, token=token)
+    if moved:
+        services.deliver_pending(run_id=run_id)
+    return moved
+
+
+@task()
+def sweep() -> dict[str, int]:
+    """Every 30 s from the cron table: deliver, escalate due runs, expire verifications."""
+    return services.sweep()
