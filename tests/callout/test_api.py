@@ -117,3 +117,26 @@ def test_live_view_and_call_tree_pages(admin_actor: Actor, incident: Any,
     assert "NOT acknowledged" in html and "d@example.jp" in html
     tree = client.get(f"/callout/call-tree/{policy.pk}/").content.decode()
     assert "b@example.jp" in tree and "未確認 / unverified" in tree
+
+
+
+def test_an_operator_starts_call_out_from_the_incident_pages_screen(
+        admin_actor: Actor, incident: Any, fake: FakeChannels) -> None:
+    """C02: one button on the incident's call-out screen pages the rank's policy; the screen
+    then lists who was paged and who has NOT acknowledged (A2-RESP-1)."""
+    services.create_policy(actor=admin_actor, **POLICY)  # type: ignore[arg-type]
+    client = Client()
+    client.force_login(core_services.create_user(actor=admin_actor, username="op-start",
+                                                  role="operator", password=PASSWORD))
+    assert client.post(f"/incidents/{incident.pk}/pages/start").status_code == 302
+    services.sweep()
+    html = client.get(f"/incidents/{incident.pk}/pages/").content.decode()
+    assert "NOT acknowledged" in html and "d@example.jp" in html
+    assert client.post(f"/incidents/{incident.pk}/pages/start").status_code == 409
+
+
+def test_an_executive_cannot_start_call_out(admin_actor: Actor, incident: Any) -> None:
+    client = Client()
+    client.force_login(core_services.create_user(actor=admin_actor, username="exec2",
+                                                  role="executive", password=PASSWORD))
+    assert client.post(f"/incidents/{incident.pk}/pages/start").status_code == 403

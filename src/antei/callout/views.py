@@ -10,9 +10,9 @@ Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from antei.callout import selectors, services
 from antei.core import clock
@@ -29,6 +29,22 @@ def incident_pages(request: HttpRequest, actor: Actor, incident_id: int) -> Http
         return page(request, "callout/incident_pages.html",
                     selectors.callout_view(actor, incident_id),
                     partial="callout/_pages_panel.html")
+
+
+@require_POST
+@guarded(Perm.CALLOUT_EDIT)
+def start(request: HttpRequest, actor: Actor, incident_id: int) -> HttpResponse:
+    """Start call-out for the incident with its rank's policy (or the one chosen)."""
+    try:
+        services.page_incident(actor=actor, incident_id=incident_id,
+                               policy=request.POST.get("policy") or None)
+    except (InvalidInput, Conflict) as exc:
+        context = selectors.callout_view(actor, incident_id)
+        context["error"] = str(exc.errors[0].message) if exc.errors else exc.message
+        with timezone.override(clock.display_zone()):
+            return page(request, "callout/incident_pages.html", context,
+                        status=exc.http_status)
+    return redirect("callout-pages", incident_id=incident_id)
 
 
 @guarded(Perm.INCIDENT_VIEW)
