@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 export ANTEI_PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres setup venv messages browser lint lock bench clean
+.PHONY: run test test-sqlite test-postgres setup venv messages browser lint lock bench bench-deps clean
 
 run: setup
 	$(BIN)/antei serve --port $(ANTEI_PORT)
@@ -62,8 +62,13 @@ lint: venv
 	$(BIN)/lint-imports --no-cache > /dev/null
 	$(BIN)/mypy
 
-bench: venv
+bench-deps: venv
+	$(BIN)/python -m pip install --quiet 'statsforecast==2.1.1' 'duckdb==2.0.0'
+
+bench: bench-deps
 	$(BIN)/python bench/bizcal.py
+	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/settlement.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
