@@ -19,7 +19,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from antei.core.actor import Actor
 from antei.core.errors import Conflict, InvalidInput
-from antei.core.forms import INVALID, apply_errors, error_messages, guarded, page, wants_partial
+from antei.core.forms import (
+    INVALID,
+    ParseForm,
+    apply_errors,
+    error_messages,
+    guarded,
+    page,
+    wants_partial,
+)
 from antei.core.roles import Perm
 from antei.inventory import selectors, services
 from antei.inventory.forms import (
@@ -75,6 +83,20 @@ def _refused(request: HttpRequest, actor: Actor, code: str, section: str,
                      subject=str(selectors.get_system(actor, code)))
 
 
+def _submit(request: HttpRequest, actor: Actor, code: str, section: str, form: ParseForm,
+            write: Callable[[ParseForm], object]) -> HttpResponse:
+    """Parse, write through the service, answer: the section or page back, with the
+    service's refusal shown on the form and nothing written."""
+    if form.is_valid():
+        try:
+            write(form)
+        except (InvalidInput, Conflict) as exc:
+            apply_errors(form, exc)
+        else:
+            return _added(request, actor, code, section)
+    return _refused(request, actor, code, section, form)
+
+
 def _remove(request: HttpRequest, actor: Actor, code: str, section: str, subject: str,
             delete: Callable[[], None]) -> HttpResponse:
     """htmx POST: delete and return the section. Otherwise the confirmation page."""
@@ -98,18 +120,10 @@ def _remove(request: HttpRequest, actor: Actor, code: str, section: str, subject
 def component_add(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     """Add a component; a standby must name its active peer (A2-OPS-MON-1)."""
     form = ComponentForm(request.POST, peers=peer_choices(selectors.get_system(actor, code)))
-    if form.is_valid():
-        try:
-            services.add_component(
-                actor=actor, system=code, name=form.text("name"), kind=form.text("kind"),
-                environment=form.text("environment"), active_peer=form.optional("active_peer"),
-                hostname=form.text("hostname"), site=form.text("site"),
-                version=form.text("version"))
-        except (InvalidInput, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            return _added(request, actor, code, "components")
-    return _refused(request, actor, code, "components", form)
+    return _submit(request, actor, code, "components", form, lambda f: services.add_component(
+        actor=actor, system=code, name=f.text("name"), kind=f.text("kind"),
+        environment=f.text("environment"), active_peer=f.optional("active_peer"),
+        hostname=f.text("hostname"), site=f.text("site"), version=f.text("version")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,18 +140,11 @@ def component_delete(request: HttpRequest, actor: Actor, code: str, name: str) -
 @require_POST
 @guarded(Perm.INVENTORY_EDIT)
 def batch_window_add(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
-    form = BatchWindowForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_batch_window(
-                actor=actor, system=code, name=form.text("name"),
-                start=form.value("start"), end=form.value("end"),  # type: ignore[arg-type]
-                days=form.text("days") or "business_days")
-        except (InvalidInput, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            return _added(request, actor, code, "batch-windows")
-    return _refused(request, actor, code, "batch-windows", form)
+    return _submit(request, actor, code, "batch-windows", BatchWindowForm(request.POST),
+                   lambda f: services.add_batch_window(
+                       actor=actor, system=code, name=f.text("name"),
+                       start=f.value("start"), end=f.value("end"),  # type: ignore[arg-type]
+                       days=f.text("days") or "business_days"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,15 +168,8 @@ def batch_window_delete(request: HttpRequest, actor: Actor, code: str,
 def vendor_role_add(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     """Record that a vendor builds, runs or maintains this system (C14)."""
     form = VendorRoleForm(request.POST, vendors=vendor_choices(actor))
-    if form.is_valid():
-        try:
-            services.assign_vendor(actor=actor, system=code, vendor=form.text("vendor"),
-                                   role=form.text("role"))
-        except (InvalidInput, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            return _added(request, actor, code, "vendors")
-    return _refused(request, actor, code, "vendors", form)
+    return _submit(request, actor, code, "vendors", form, lambda f: services.assign_vendor(
+        actor=actor, system=code, vendor=f.text("vendor"), role=f.text("role")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,17 +197,11 @@ def responsibility_set(request: HttpRequest, actor: Actor, code: str) -> HttpRes
     (A1-II-2, A1-I-9)."""
     form = ResponsibilityForm(request.POST, departments=department_choices(actor),
                               vendors=vendor_choices(actor))
-    if form.is_valid():
-        try:
-            services.set_responsibility(
-                actor=actor, system=code, task=form.text("task"),
-                department=form.optional("department"), vendor=form.optional("vendor"),
-                must_stay_in_house=form.in_house(), notes=form.text("notes"))
-        except (InvalidInput, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            return _added(request, actor, code, "responsibilities")
-    return _refused(request, actor, code, "responsibilities", form)
+    return _submit(request, actor, code, "responsibilities", form,
+                   lambda f: services.set_responsibility(
+                       actor=actor, system=code, task=f.text("task"),
+                       department=f.optional("department"), vendor=f.optional("vendor"),
+                       must_stay_in_house=form.in_house(), notes=f.text("notes")))
 
 
 # --- key persons -------------------------------------------------------------------------
@@ -218,15 +212,8 @@ def responsibility_set(request: HttpRequest, actor: Actor, code: str) -> HttpRes
 def key_person_add(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     """Name a person the system depends on (キーパーソン, M-4.4)."""
     form = KeyPersonForm(request.POST, people=people_choices(actor))
-    if form.is_valid():
-        try:
-            services.add_key_person(actor=actor, system=code, person=form.text("person"),
-                                    area=form.text("area"))
-        except (InvalidInput, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            return _added(request, actor, code, "key-persons")
-    return _refused(request, actor, code, "key-persons", form)
+    return _submit(request, actor, code, "key-persons", form, lambda f: services.add_key_person(
+        actor=actor, system=code, person=f.text("person"), area=f.text("area")))
 
 
 @require_http_methods(["GET", "POST"])
