@@ -124,6 +124,10 @@ def _database() -> dict[str, object]:
         config["TEST"] = {"NAME": None}
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # Several checkouts may test against one server at once: each names its own test
+        # database (pytest-xdist adds _gw0, _gw1, ...).
+        if test_name := os.environ.get("ANTEI_TEST_DB_NAME"):
+            config["TEST"] = {"NAME": test_name}
     return config
 
 

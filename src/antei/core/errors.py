@@ -36,8 +36,9 @@ class FieldError:
 
 
 # Rule code -> message template. Domain code reports rules by code (it cannot translate);
-# this table is the one place they turn into words.
-RULE_MESSAGES: Mapping[str, object] = {
+# this table, and the tables apps add with `register_rules` at start-up (each app's
+# rules live in its own `errors.py`, translated in its own catalog), turn them into words.
+RULE_MESSAGES: dict[str, object] = {
     "required": _("This field is required."),
     "blank": _("This field may not be blank."),
     "max_length": _("At most %(max)s characters."),
@@ -98,7 +99,7 @@ RULE_MESSAGES: Mapping[str, object] = {
 
 
 # Names of the things codes refer to, so "No %(kind)s" reads naturally in Japanese too.
-KIND_LABELS: Mapping[str, object] = {
+KIND_LABELS: dict[str, object] = {
     "system": _("system"), "department": _("department"), "vendor": _("vendor"),
     "person": _("person"), "business function": _("business function"),
     "external party": _("external party"), "component": _("component"),
@@ -110,6 +111,17 @@ KIND_LABELS: Mapping[str, object] = {
     "recurrence action": _("recurrence action"),
     "token": _("API token"),
 }
+
+
+def register_rules(rules: Mapping[str, object], kinds: Mapping[str, object] | None = None,
+                   ) -> None:
+    """Add an app's rule messages (and labels of the record kinds it names) to the tables.
+    A rule code already registered with another message is a programming error."""
+    for table, new in ((RULE_MESSAGES, rules), (KIND_LABELS, kinds or {})):
+        for code, message in new.items():
+            if code in table and str(table[code]) != str(message):
+                raise ValueError(f"rule or kind {code!r} is already registered differently")
+            table[code] = message
 
 
 def kind_label(kind: object) -> str:

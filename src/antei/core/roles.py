@@ -44,22 +44,35 @@ class Perm(StrEnum):
     INCIDENT_EDIT = "incident.edit"  # open, record, report, move, analyse
     TARGET_EDIT = "incident.target_edit"  # incident-count caps (risk management, M-2.6)
     CALLOUT_EDIT = "callout.edit"  # policies, rosters, paging, acknowledging, verifying
+    ALERTS_VIEW = "alerts.view"  # alerts, groups, silences, heartbeats, coverage
+    ALERTS_EDIT = "alerts.edit"  # silences, promoting groups, resolving by hand
+    INTEGRATIONS_MANAGE = "alerts.integrations"  # monitoring sources and their secret keys
+    CAPACITY_VIEW = "capacity.view"
+    CAPACITY_EDIT = "capacity.edit"  # limits, measurements, what-if runs
+    SETTLEMENT_VIEW = "settlement.view"  # unprocessed payments: customer data, not for vendors
+    SETTLEMENT_EDIT = "settlement.edit"  # import, mark processed, export, suspend intake
     AUDIT_VIEW = "audit.view"
     USERS_MANAGE = "users.manage"
 
 
-_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW, Perm.INCIDENT_VIEW}
+_READ = {Perm.ORG_VIEW, Perm.INVENTORY_VIEW, Perm.CALENDAR_VIEW, Perm.INCIDENT_VIEW,
+         Perm.ALERTS_VIEW, Perm.CAPACITY_VIEW}
+# Payment data names customers and amounts: the bank's own staff only.
+_STAFF_READ = _READ | {Perm.SETTLEMENT_VIEW}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.OPERATOR: frozenset(_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT,
-                                      Perm.INCIDENT_EDIT, Perm.CALLOUT_EDIT}),
+    Role.OPERATOR: frozenset(_STAFF_READ | {Perm.INVENTORY_EDIT, Perm.BUSINESS_EDIT,
+                                            Perm.INCIDENT_EDIT, Perm.CALLOUT_EDIT,
+                                            Perm.ALERTS_EDIT, Perm.CAPACITY_EDIT,
+                                            Perm.SETTLEMENT_EDIT}),
     # Business departments detect failures too (a branch, the call centre): they may open
-    # and record incidents.
-    Role.BUSINESS: frozenset(_READ | {Perm.BUSINESS_EDIT, Perm.INCIDENT_EDIT}),
-    Role.RISK: frozenset(_READ | {Perm.AUDIT_VIEW, Perm.TARGET_EDIT}),
-    Role.AUDITOR: frozenset(_READ | {Perm.AUDIT_VIEW}),
-    Role.EXECUTIVE: frozenset(_READ),
+    # and record incidents, and they own the unprocessed payments of their branches.
+    Role.BUSINESS: frozenset(_STAFF_READ | {Perm.BUSINESS_EDIT, Perm.INCIDENT_EDIT,
+                                            Perm.SETTLEMENT_EDIT}),
+    Role.RISK: frozenset(_STAFF_READ | {Perm.AUDIT_VIEW, Perm.TARGET_EDIT}),
+    Role.AUDITOR: frozenset(_STAFF_READ | {Perm.AUDIT_VIEW}),
+    Role.EXECUTIVE: frozenset(_STAFF_READ),
     # A vendor reads the registry, but selectors narrow every list to its own vendor.
     Role.VENDOR: frozenset(_READ),
 }
