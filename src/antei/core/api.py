@@ -4,7 +4,7 @@ default auth refuses everything (deny by default)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -17,7 +17,13 @@ from ninja.security import HttpBearer
 
 from antei.core import auth, services
 from antei.core.actor import Actor, Source
-from antei.core.errors import AnteiError, NotAuthenticated, PermissionDenied
+from antei.core.errors import (
+    RULE_MESSAGES,
+    AnteiError,
+    NotAuthenticated,
+    PermissionDenied,
+    field_error,
+)
 from antei.core.roles import Perm
 
 T = TypeVar("T")
@@ -86,7 +92,35 @@ _PYDANTIC_RULES = {"missing": "required", "string_too_long": "max_length",
                    "int_parsing": "integer", "int_from_float": "integer", "int_type": "integer",
                    "date_from_datetime_parsing": "date", "date_parsing": "date",
                    "time_parsing": "time", "greater_than_equal": "min_value",
-                   "less_than_equal": "max_value"}
+                   "less_than_equal": "max_value", "greater_than": "positive",
+                   "float_parsing": "number", "float_type": "number",
+                   "decimal_parsing": "number", "datetime_parsing": "datetime",
+                   "datetime_from_date_parsing": "datetime", "datetime_type": "datetime",
+                   "bool_parsing": "boolean", "bool_type": "boolean",
+                   "string_type": "text", "list_type": "list", "dict_type": "object",
+                   "model_type": "object", "model_attributes_type": "object",
+                   "json_invalid": "json", "enum": "choice", "literal_error": "choice",
+                   "extra_forbidden": "not_allowed"}
+
+
+def pydantic_error(item: Mapping[str, Any]) -> dict[str, str]:
+    """One pydantic validation error as (field, rule, message), the message in the request's
+    language from the rule table where antei knows the rule, pydantic's English otherwise."""
+    loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "payload", "query")]
+    fld = ".".join(loc) or "body"
+    kind = str(item.get("type"))
+    rule = _PYDANTIC_RULES.get(kind, kind)
+    ctx = item.get("ctx") or {}
+    value = item.get("input")
+    params = {
+        "value": value if isinstance(value, str | int | float) else "",
+        "max": ctx.get("max_length", ctx.get("le", "")),
+        "min": ctx.get("min_length", ctx.get("ge", "")),
+        "choices": ctx.get("expected", ""),
+    }
+    if rule in RULE_MESSAGES:
+        return field_error(fld, rule, **params).as_dict()
+    return {"field": fld, "rule": rule, "message": str(item.get("msg", ""))}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -104,14 +138,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = []
-        for item in exc.errors:
-            loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "payload", "query")]
-            errors.append({
-                "field": ".".join(loc) or "body",
-                "rule": _PYDANTIC_RULES.get(str(item.get("type")), str(item.get("type"))),
-                "message": str(item.get("msg", "")),
-            })
+        errors = [pydantic_error(item) for item in exc.errors]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(api, request, status=422, code="invalid_input", title="invalid input",
                        detail=detail, errors=errors)
