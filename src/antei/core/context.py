@@ -23,6 +23,7 @@ NAVIGATION = [
     ("vendor-list", _("Vendors"), Perm.ORG_VIEW),
     ("calendar-month", _("Calendar"), Perm.CALENDAR_VIEW),
     ("audit-log", _("Audit log"), Perm.AUDIT_VIEW),
+    ("user-list", _("Logins"), Perm.USERS_MANAGE),
 ]
 
 

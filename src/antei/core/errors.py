@@ -94,6 +94,8 @@ RULE_MESSAGES: dict[str, object] = {
     "one_owner": _("Give exactly one of department or vendor."),
     "role": _("Unknown role '%(value)s'. Roles: %(choices)s."),
     "password": _("%(value)s"),
+    "own_login": _("You cannot switch off your own login."),
+    "last_admin": _("This is the last active administrator: appoint another one first."),
     "integer": _("Must be a whole number."),
     "date": _("'%(value)s' is not a date (YYYY-MM-DD)."),
     "time": _("'%(value)s' is not a time of day (HH:MM)."),

@@ -63,6 +63,54 @@ def create_user(
     return user
 
 
+def update_user(*, actor: Actor, username: str, role: str | None = None,
+                vendor_id: int | None = None, is_active: bool | None = None) -> User:
+    """Change a login's role (and the vendor a vendor user is scoped to) or switch it off.
+
+    People leave and change jobs: switching a login off is the offboarding step, and its
+    tokens stop working with it (C15 key-person risk, M-4.3). The last active administrator
+    can be neither demoted nor switched off, and nobody switches off their own login, so the
+    institution can never lock itself out.
+    """
+    if not actor.can(Perm.USERS_MANAGE):
+        raise PermissionDenied()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            raise NotFound("user", username)
+        before = _user_after(user)
+        errors = []
+        new_role = user.role
+        if role is not None:
+            try:
+                new_role = Role(role)
+            except ValueError:
+                errors.append(field_error("role", "role", value=role, choices=", ".join(Role)))
+        new_vendor = vendor_id if new_role == Role.VENDOR else None
+        if new_role == Role.VENDOR and new_vendor is None:
+            new_vendor = user.vendor_id
+            if new_vendor is None:
+                errors.append(field_error("vendor", "required"))
+        active = user.is_active if is_active is None else is_active
+        if not active and user.pk == actor.user_id:
+            errors.append(field_error("is_active", "own_login"))
+        if user.role == Role.ADMIN and user.is_active and (new_role != Role.ADMIN or not active):
+            others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+            if not others.exists():
+                errors.append(field_error("role" if new_role != Role.ADMIN else "is_active",
+                                          "last_admin"))
+        if errors:
+            raise InvalidInput(errors)
+        user.role, user.vendor_id, user.is_active = new_role, new_vendor, active
+        user.is_staff = new_role == Role.ADMIN
+        user.save(update_fields=["role", "vendor", "is_active", "is_staff"])
+        after = _user_after(user)
+        if after != before:
+            audit.record(actor=actor, action="user.update", obj=user, before=before,
+                         after=after)
+    return user
+
+
 def set_password(*, actor: Actor, username: str, password: str) -> None:
     if not actor.can(Perm.USERS_MANAGE):
         raise PermissionDenied()

@@ -113,3 +113,33 @@ class ContactPointForm(ParseForm):
     address = forms.CharField(label=_("Address"), max_length=300)
     label = forms.CharField(label=_("Label"), max_length=50)
     priority = forms.IntegerField(label=_("Priority"), min_value=1, max_value=99)
+
+
+# --- logins (users and their API tokens) -------------------------------------------------
+
+def role_choices() -> Choices:
+    from antei.core.roles import ROLE_LABELS, Role
+
+    return [BLANK, *[(r.value, ROLE_LABELS[r]) for r in Role]]
+
+
+class UserForm(ParseForm):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=role_choices)
+    vendor = forms.CharField(label=_("Vendor code (vendor role only)"), max_length=32)
+    email = forms.CharField(label=_("E-mail"), max_length=254)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+
+class UserEditForm(ParseForm):
+    role = forms.ChoiceField(label=_("Role"), choices=role_choices)
+    vendor = forms.CharField(label=_("Vendor code (vendor role only)"), max_length=32)
+    is_active = forms.BooleanField(label=_("Login enabled"))
+
+
+class PasswordForm(ParseForm):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class TokenForm(ParseForm):
+    name = forms.CharField(label=_("What the token is for"), max_length=100)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from antei.org import views, views_people
+from antei.org import views, views_people, views_users
 
 urlpatterns: list[URLPattern] = [
     path("departments/", views.department_list, name="department-list"),
@@ -25,4 +25,12 @@ urlpatterns: list[URLPattern] = [
     path("vendors/<str:code>/contracts/add", views.contract_add, name="contract-add"),
     path("vendors/<str:code>/contracts/<int:contract_id>/delete", views.contract_delete,
          name="contract-delete"),
+    path("users/", views_users.user_list, name="user-list"),
+    path("users/new", views_users.user_create, name="user-create"),
+    path("users/<str:username>/", views_users.user_detail, name="user-detail"),
+    path("users/<str:username>/update", views_users.user_update, name="user-update"),
+    path("users/<str:username>/password", views_users.user_password, name="user-password"),
+    path("users/<str:username>/tokens", views_users.token_create, name="token-create"),
+    path("users/<str:username>/tokens/<int:token_id>/revoke", views_users.token_revoke,
+         name="token-revoke"),
 ]
