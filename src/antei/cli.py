@@ -151,6 +151,23 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_update(args: argparse.Namespace) -> int:
+    """Change a role or switch a login off/on (offboarding stops its tokens too)."""
+    from antei.core import services
+    from antei.core.actor import system_actor
+    from antei.org import selectors as org_selectors
+
+    vendor_id = None
+    if args.vendor:
+        vendor_id = org_selectors.get_vendor(system_actor(), args.vendor).pk
+    active = None if args.active is None else args.active == "on"
+    user = services.update_user(actor=cli_actor(), username=args.username, role=args.role,
+                                vendor_id=vendor_id, is_active=active)
+    state = "enabled" if user.is_active else "switched off"
+    print(f"user {user.username}: {user.role}, {state}")
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     from antei.core import services
 
@@ -193,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--vendor", help="vendor code (role vendor only)")
     create.add_argument("--email")
     create.set_defaults(func=cmd_user_create)
+    update = user.add_parser("update", help="change a role, or switch a login off or on")
+    update.add_argument("--username", required=True)
+    update.add_argument("--role")
+    update.add_argument("--vendor", help="vendor code (role vendor only)")
+    update.add_argument("--active", choices=["on", "off"])
+    update.set_defaults(func=cmd_user_update)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action",
                                                                      required=True)

@@ -134,3 +134,20 @@ def core_services_admin() -> Actor:
     from antei.core.actor import system_actor
 
     return system_actor()
+
+
+def test_cli_switches_a_login_off_and_refuses_the_last_admin(
+        admin_actor: Actor, capsys: pytest.CaptureFixture[str]) -> None:
+    from antei import cli
+
+    core_services.create_user(actor=admin_actor, username="leaver2", role="operator",
+                              password=PASSWORD)
+    assert cli.main(["user", "update", "--username", "leaver2", "--active", "off"]) == 0
+    assert "switched off" in capsys.readouterr().out
+    assert not User.objects.get(username="leaver2").is_active
+    core_services.create_user(actor=admin_actor, username="only-admin", role="admin",
+                              password=PASSWORD)
+    code = cli.main(["user", "update", "--username", "only-admin", "--role", "risk"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "invalid_input" in err and "role: 有効な管理者はこのログインだけです" in err, err
