@@ -63,6 +63,14 @@ def create_user(
     return user
 
 
+def _locked_user(username: str) -> User:
+    """The user row, locked for the rest of the transaction."""
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        raise NotFound("user", username)
+    return user
+
+
 def update_user(*, actor: Actor, username: str, role: str | None = None,
                 vendor_id: int | None = None, is_active: bool | None = None) -> User:
     """Change a login's role (and the vendor a vendor user is scoped to) or switch it off.
@@ -75,9 +83,7 @@ def update_user(*, actor: Actor, username: str, role: str | None = None,
     if not actor.can(Perm.USERS_MANAGE):
         raise PermissionDenied()
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None:
-            raise NotFound("user", username)
+        user = _locked_user(username)
         before = _user_after(user)
         errors = []
         new_role = user.role
@@ -115,9 +121,7 @@ def set_password(*, actor: Actor, username: str, password: str) -> None:
     if not actor.can(Perm.USERS_MANAGE):
         raise PermissionDenied()
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None:
-            raise NotFound("user", username)
+        user = _locked_user(username)
         try:
             password_validation.validate_password(password, user)
         except ValidationError as exc:
