@@ -118,10 +118,16 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("GET", "/external-parties"): Call(ALL),
     ("POST", "/external-parties"): Call(INVENTORY_EDITORS, body={
         "code": "CARD", "name": "カード", "kind": "card_network"}),
+    ("GET", "/external-parties/{code}"): Call(ALL, {"code": "ZENGIN"}),
+    ("PATCH", "/external-parties/{code}"): Call(INVENTORY_EDITORS, {"code": "ZENGIN"},
+                                                {"name": "全国銀行データ通信システム"}),
+    ("DELETE", "/external-parties/{code}"): Call(INVENTORY_EDITORS, {"code": "SPARE-EP"}),
     ("GET", "/connections"): Call(ALL),
     ("POST", "/connections"): Call(INVENTORY_EDITORS, body={
         "source": "EDGE", "target_external": "ZENGIN", "direction": "outbound"}),
     ("GET", "/connections/{connection_id}"): Call(ALL, {"connection_id": "@connection"}),
+    ("PATCH", "/connections/{connection_id}"): Call(
+        INVENTORY_EDITORS, {"connection_id": "@connection"}, {"protocol": "全銀TCP/IP"}),
     ("DELETE", "/connections/{connection_id}"): Call(
         INVENTORY_EDITORS, {"connection_id": "@connection"}),
     # --- calendars: everyone reads and evaluates rules; only admins change calendars ----
@@ -273,6 +279,8 @@ def world(db: None) -> dict[str, Any]:
     inventory_services.add_key_person(actor=actor, system="CORE", person="P1")
     inventory_services.create_external_party(actor=actor, code="ZENGIN", name="全銀",
                                              kind="zengin")
+    inventory_services.create_external_party(actor=actor, code="SPARE-EP", name="予備",
+                                             kind="other")
     connection = inventory_services.create_connection(
         actor=actor, source="CORE", target_external="ZENGIN", direction="both")
     calendar_services.set_override(actor=actor, calendar="BANK",

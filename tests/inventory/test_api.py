@@ -399,6 +399,49 @@ def test_connection_errors(api: ApiClient, core: System) -> None:
     assert not Connection.objects.exists()
 
 
+def test_external_party_is_edited_and_deleted_only_when_unconnected(
+        api: ApiClient, core: System) -> None:
+    """A1-I-3: the partner map stays correct as partners change; a party a connection
+    still names cannot be deleted (the map would lose an end)."""
+    api.post("/api/v1/external-parties", {"code": "ZENGIN", "name": "全銀", "kind": "zengin"})
+    api.post("/api/v1/connections", {"source": "CORE", "target_external": "ZENGIN",
+                                     "direction": "both"})
+    renamed = api.patch("/api/v1/external-parties/ZENGIN",
+                        {"name": "全国銀行データ通信システム", "name_en": "Zengin-Net"})
+    assert renamed.status_code == 200, renamed.content
+    assert api.get("/api/v1/external-parties/ZENGIN").json()["name_en"] == "Zengin-Net"
+    body = problem(api.patch("/api/v1/external-parties/ZENGIN", {"kind": "friend"}), 422)
+    assert rules(body) == {("kind", "choice")}
+    assert rules(problem(api.delete("/api/v1/external-parties/ZENGIN"), 409)) == {
+        ("code", "in_use")}
+    problem(api.patch("/api/v1/external-parties/NOPE", {"name": "x"}), 404)
+    connection = Connection.objects.get()
+    assert api.delete(f"/api/v1/connections/{connection.pk}").status_code == 204
+    assert api.delete("/api/v1/external-parties/ZENGIN").status_code == 204
+    problem(api.get("/api/v1/external-parties/ZENGIN"), 404)
+
+
+def test_connection_is_edited_but_keeps_its_ends(api: ApiClient, core: System) -> None:
+    factories.system(code="ATM", owner_department="OPS")
+    first = api.post("/api/v1/connections", {"source": "ATM", "target_system": "CORE",
+                                             "direction": "outbound", "protocol": "MQ"}).json()
+    second = api.post("/api/v1/connections", {"source": "ATM", "target_system": "CORE",
+                                              "direction": "outbound", "protocol": "HTTP"}).json()
+    changed = api.patch(f"/api/v1/connections/{first['id']}",
+                        {"direction": "both", "description": "夜間は片方向"})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["direction"], changed.json()["target_system"]) == ("both", "CORE")
+    assert rules(problem(api.patch(f"/api/v1/connections/{first['id']}",
+                                   {"direction": "sideways"}), 422)) == {("direction", "choice")}
+    assert rules(problem(api.patch(f"/api/v1/connections/{first['id']}",
+                                   {"protocol": "HTTP"}), 409)) == {("protocol", "unique")}
+    # an end is not editable: the schema refuses it by name, nothing changes
+    body = problem(api.patch(f"/api/v1/connections/{second['id']}", {"target_system": "ATM"}),
+                   422)
+    assert "target_system" in {e["field"] for e in body["errors"]}
+    assert Connection.objects.get(pk=second["id"]).target_system.code == "CORE"  # type: ignore[union-attr]
+
+
 # --- vendor scope ------------------------------------------------------------------------
 
 @pytest.fixture

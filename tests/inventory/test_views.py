@@ -330,6 +330,42 @@ def test_external_party_create(login):
     assert "CAFIS" in client.get(reverse("external-party-list")).content.decode()
 
 
+def test_external_party_edit_and_delete_through_the_forms(login, registry):
+    """A1-I-3: a partner renamed on screen; deleting one still connected is refused with
+    the reason, and allowed once nothing names it."""
+    client = login(Role.OPERATOR)
+    listing = client.get(reverse("external-party-list")).content.decode()
+    assert reverse("external-party-edit", args=["ZENGIN"]) in listing
+    response = client.post(reverse("external-party-edit", args=["ZENGIN"]), {
+        "name": "全国銀行データ通信システム", "kind": "zengin"})
+    assert response.status_code == 302
+    listing = client.get(reverse("external-party-list")).content.decode()
+    assert "全国銀行データ通信システム" in listing
+    bad = client.post(reverse("external-party-edit", args=["ZENGIN"]),
+                      {"name": "", "kind": "zengin"})
+    assert bad.status_code == 422 and "この項目は必須です。" in bad.content.decode()
+    refused = client.post(reverse("external-party-delete", args=["ZENGIN"]))
+    assert refused.status_code == 422
+    Connection.objects.filter(target_external__code="ZENGIN").delete()
+    assert client.post(reverse("external-party-delete", args=["ZENGIN"])).status_code == 302
+    assert "ZENGIN" not in client.get(reverse("external-party-list")).content.decode()
+
+
+def test_connection_edit_changes_direction_and_protocol(login, registry):
+    client = login(Role.OPERATOR)
+    connection = Connection.objects.get(protocol="MQ")
+    response = client.post(reverse("connection-edit", args=[connection.pk]), {
+        "direction": "outbound", "protocol": "MQ (夜間バッチ)"})
+    assert response.status_code == 302
+    connection.refresh_from_db()
+    assert (connection.direction, connection.protocol) == ("outbound", "MQ (夜間バッチ)")
+    assert connection.target_system.code == "ATM"
+    bad = client.post(reverse("connection-edit", args=[connection.pk]), {"direction": ""})
+    assert bad.status_code == 422
+    assert login(Role.AUDITOR).get(reverse("connection-edit", args=[connection.pk])
+                                   ).status_code == 403
+
+
 # --- roles -----------------------------------------------------------------------------------
 
 CREATE_PAGES = ["system-create", "business-function-create", "connection-create",

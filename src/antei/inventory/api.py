@@ -19,8 +19,10 @@ from antei.inventory.schemas import (
     ComponentPatch,
     ConnectionIn,
     ConnectionOut,
+    ConnectionPatch,
     ExternalPartyIn,
     ExternalPartyOut,
+    ExternalPartyPatch,
     KeyPersonIO,
     ResponsibilityIn,
     ResponsibilityOut,
@@ -251,6 +253,26 @@ def create_external_party(request: HttpRequest, payload: ExternalPartyIn) -> Sta
     return Status(201, ExternalPartyOut.from_row(party))
 
 
+@router.get("/external-parties/{code}", auth=VIEW, response=_responses(200, ExternalPartyOut))
+def get_external_party(request: HttpRequest, code: str) -> object:
+    return ExternalPartyOut.from_row(selectors.get_external_party(actor(request), code))
+
+
+@router.patch("/external-parties/{code}", auth=EDIT,
+              response=_responses(200, ExternalPartyOut))
+def update_external_party(request: HttpRequest, code: str,
+                          payload: ExternalPartyPatch) -> object:
+    party = services.update_external_party(actor=actor(request), code=code,
+                                           changes=payload.dict(exclude_unset=True))  # type: ignore[arg-type]
+    return ExternalPartyOut.from_row(party)
+
+
+@router.delete("/external-parties/{code}", auth=EDIT, response=_responses(204, None))
+def delete_external_party(request: HttpRequest, code: str) -> Status[None]:
+    services.delete_external_party(actor=actor(request), code=code)
+    return Status(204, None)
+
+
 @router.get("/connections", auth=VIEW, response=_responses(200, Page[ConnectionOut]))
 def list_connections(request: HttpRequest, system: str | None = None,
                      external: str | None = None, limit: int = 100,
@@ -270,6 +292,15 @@ def create_connection(request: HttpRequest, payload: ConnectionIn) -> Status[obj
 @router.get("/connections/{connection_id}", auth=VIEW, response=_responses(200, ConnectionOut))
 def get_connection(request: HttpRequest, connection_id: int) -> object:
     return ConnectionOut.from_row(selectors.get_connection(actor(request), connection_id))
+
+
+@router.patch("/connections/{connection_id}", auth=EDIT,
+              response=_responses(200, ConnectionOut))
+def update_connection(request: HttpRequest, connection_id: int,
+                      payload: ConnectionPatch) -> object:
+    connection = services.update_connection(actor=actor(request), connection_id=connection_id,
+                                            changes=payload.dict(exclude_unset=True))  # type: ignore[arg-type]
+    return ConnectionOut.from_row(connection)
 
 
 @router.delete("/connections/{connection_id}", auth=EDIT, response=_responses(204, None))

@@ -181,6 +181,11 @@ class ExternalPartyForm(ParseForm):
         domain.EXTERNAL_KINDS, EXTERNAL_KIND_LABELS)])
     description = forms.CharField(label=_("Description"), widget=_text())
 
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # codes are stable: connections and imports name them
+            drop(self, ["code"])
+
 
 class ConnectionForm(ParseForm):
     """From a system to another system or to an external party, never both (A1-I-3)."""
@@ -199,3 +204,11 @@ class ConnectionForm(ParseForm):
         self.fields["source"].choices = [BLANK, *systems]  # type: ignore[attr-defined]
         self.fields["target_system"].choices = [NONE, *systems]  # type: ignore[attr-defined]
         self.fields["target_external"].choices = [NONE, *externals]  # type: ignore[attr-defined]
+
+
+class ConnectionEditForm(ParseForm):
+    """The ends of a connection define it; what may change is how it is used."""
+
+    direction = ConnectionForm.base_fields["direction"]
+    protocol = ConnectionForm.base_fields["protocol"]
+    description = ConnectionForm.base_fields["description"]

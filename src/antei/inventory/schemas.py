@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import ConfigDict, StrictInt
 
 from antei.inventory.models import (
     BatchWindow,
@@ -223,6 +223,26 @@ class ExternalPartyIn(Schema):
     kind: str = Field(..., description="zengin|card_network|other_bank|outsourced_centre|"
                                        "clearing|government|other")
     description: str = ""
+
+
+class ExternalPartyPatch(Schema):
+    """The code stays (connections and imports name it); other fields may change."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=100)
+    name_en: str | None = Field(None, max_length=100)
+    kind: str | None = None
+    description: str | None = None
+
+
+class ConnectionPatch(Schema):
+    """The two ends define a connection: changing one is a new connection, so they are
+    refused here by name rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+    direction: str | None = Field(None, description="outbound|inbound|both")
+    protocol: str | None = Field(None, max_length=100)
+    description: str | None = None
 
 
 class ExternalPartyOut(Schema):

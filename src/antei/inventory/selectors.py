@@ -126,3 +126,10 @@ def list_external_parties(actor: Actor) -> QuerySet[ExternalParty]:
     if actor.is_vendor:
         qs = qs.filter(connections__in=list_connections(actor)).distinct()
     return qs
+
+
+def get_external_party(actor: Actor, code: str) -> ExternalParty:
+    found = list_external_parties(actor).filter(code=code).first()
+    if found is None:
+        raise NotFound("external party", code)
+    return found

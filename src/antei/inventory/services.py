@@ -40,6 +40,19 @@ class BusinessFunctionChanges(TypedDict, total=False):
     description: str
 
 
+class ExternalPartyChanges(TypedDict, total=False):
+    name: str
+    name_en: str
+    kind: str
+    description: str
+
+
+class ConnectionChanges(TypedDict, total=False):
+    direction: str
+    protocol: str
+    description: str
+
+
 class SystemChanges(TypedDict, total=False):
     name: str
     name_en: str
@@ -298,6 +311,30 @@ def create_external_party(
                                    description=description))
 
 
+def update_external_party(*, actor: Actor, code: str,
+                          changes: ExternalPartyChanges) -> ExternalParty:
+    """Rename or reclassify a party (its code stays: connections and imports name it)."""
+    registry.require(actor, Perm.INVENTORY_EDIT)
+    registry.unknown_fields(changes, ExternalPartyChanges.__annotations__)
+    with transaction.atomic():
+        party = registry.get(ExternalParty, "external party", code=code)
+        before = audit.snapshot(party)
+        for k, v in changes.items():
+            setattr(party, k, v)
+        registry.reject(domain.check_external_party(
+            {"code": party.code, "name": party.name, "kind": party.kind}))
+        return registry.save_changed(actor=actor, instance=party, before=before,
+                                     action="external_party.update")
+
+
+def delete_external_party(*, actor: Actor, code: str) -> None:
+    """Only a party no connection names: the connection map must not lose an end (A1-I-3)."""
+    registry.require(actor, Perm.INVENTORY_EDIT)
+    with transaction.atomic():
+        party = registry.get(ExternalParty, "external party", code=code)
+        registry.delete(actor=actor, instance=party, action="external_party.delete")
+
+
 def create_connection(
     *, actor: Actor, source: str, direction: str, target_system: str | None = None,
     target_external: str | None = None, protocol: str = "", description: str = "",
@@ -322,6 +359,33 @@ def create_connection(
         if duplicate:
             raise Conflict(errors=[field_error("protocol", "unique", value=protocol or "-")])
         return registry.save_new(actor=actor, instance=connection, action="connection.create")
+
+
+def update_connection(*, actor: Actor, connection_id: int,
+                      changes: ConnectionChanges) -> Connection:
+    """Change direction, protocol or description. The two ends define the connection: a
+    different end is a different connection (delete and create), so the history stays true."""
+    registry.require(actor, Perm.INVENTORY_EDIT)
+    registry.unknown_fields(changes, ConnectionChanges.__annotations__)
+    with transaction.atomic():
+        connection = registry.get(Connection, "connection", pk=connection_id)
+        before = audit.snapshot(connection)
+        for k, v in changes.items():
+            setattr(connection, k, v)
+        registry.reject(domain.check_connection({
+            "source": connection.source.code, "direction": connection.direction,
+            "target_system": connection.target_system.code if connection.target_system else None,
+            "target_external": (connection.target_external.code
+                                if connection.target_external else None)}))
+        duplicate = Connection.objects.filter(
+            source=connection.source, target_system=connection.target_system,
+            target_external=connection.target_external, protocol=connection.protocol,
+        ).exclude(pk=connection.pk).exists()
+        if duplicate:
+            raise Conflict(errors=[field_error("protocol", "unique",
+                                               value=connection.protocol or "-")])
+        return registry.save_changed(actor=actor, instance=connection, before=before,
+                                     action="connection.update")
 
 
 def delete_connection(*, actor: Actor, connection_id: int) -> None:

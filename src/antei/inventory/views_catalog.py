@@ -18,7 +18,12 @@ from antei.core.errors import Conflict, InvalidInput
 from antei.core.forms import apply_errors, filters, guarded, page, page_of
 from antei.core.roles import Perm
 from antei.inventory import domain, selectors, services
-from antei.inventory.forms import BusinessFunctionForm, ConnectionForm, ExternalPartyForm
+from antei.inventory.forms import (
+    BusinessFunctionForm,
+    ConnectionEditForm,
+    ConnectionForm,
+    ExternalPartyForm,
+)
 from antei.inventory.models import CRITICALITY_LABELS, EXTERNAL_KIND_LABELS
 from antei.inventory.views import department_choices
 from antei.org.forms import Choices, coded, labelled
@@ -133,6 +138,7 @@ def external_party_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return page(request, "inventory/external_party_list.html", {
         "heading": _("External parties"), "filters": chosen, "page": page_of(request, rows),
         "kinds": labelled(domain.EXTERNAL_KINDS, EXTERNAL_KIND_LABELS),
+        "can_edit": actor.can(Perm.INVENTORY_EDIT),
         "create_url": (reverse("external-party-create")
                        if actor.can(Perm.INVENTORY_EDIT) else ""),
     }, partial="inventory/_external_party_rows.html")
@@ -153,6 +159,36 @@ def external_party_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             return redirect("external-party-list")
     return form_page(request, form, _("New external party"), reverse("external-party-list"))
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Perm.INVENTORY_EDIT)
+def external_party_edit(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    party = selectors.get_external_party(actor, code)
+    initial = {"name": party.name, "name_en": party.name_en, "kind": party.kind,
+               "description": party.description}
+    form = ExternalPartyForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_external_party(actor=actor, code=code, changes={
+                "name": form.text("name"), "name_en": form.text("name_en"),
+                "kind": form.text("kind"), "description": form.text("description")})
+        except (InvalidInput, Conflict) as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("external-party-list")
+    return form_page(request, form, _("Edit external party"), reverse("external-party-list"),
+                     subject=str(party))
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Perm.INVENTORY_EDIT)
+def external_party_delete(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    party = selectors.get_external_party(actor, code)
+    return confirm_delete(
+        request, subject=str(party), cancel_url=reverse("external-party-list"),
+        done_url=reverse("external-party-list"),
+        delete=lambda: services.delete_external_party(actor=actor, code=code))
 
 
 # --- connections -------------------------------------------------------------------------
@@ -210,6 +246,26 @@ def connection_create(request: HttpRequest, actor: Actor) -> HttpResponse:
             return redirect(reverse("system-detail", args=[connection.source.code])
                             + "#connections")
     return form_page(request, form, _("New connection"), reverse("connection-list"))
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(Perm.INVENTORY_EDIT)
+def connection_edit(request: HttpRequest, actor: Actor, connection_id: int) -> HttpResponse:
+    connection = selectors.get_connection(actor, connection_id)
+    initial = {"direction": connection.direction, "protocol": connection.protocol,
+               "description": connection.description}
+    form = ConnectionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_connection(actor=actor, connection_id=connection_id, changes={
+                "direction": form.text("direction"), "protocol": form.text("protocol"),
+                "description": form.text("description")})
+        except (InvalidInput, Conflict) as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("connection-list")
+    return form_page(request, form, _("Edit connection"), reverse("connection-list"),
+                     subject=str(connection))
 
 
 @require_http_methods(["GET", "POST"])
