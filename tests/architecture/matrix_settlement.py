@@ -4,15 +4,15 @@ the bank's own staff (not vendors); the system and business departments edit."""
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 from antei.core.actor import Actor
 from antei.settlement import selectors, services
 from tests.architecture.matrix import SETTLEMENT_EDITORS, STAFF, Call
 
-ITEM = {"settlement_date": date.today().isoformat(), "bank_code": "0005", "branch_code": "010",
-        "account_number": "1234567", "recipient_name": "ﾔﾏﾀﾞ ﾀﾛｳ", "amount": 10000,
+ITEM = {"settlement_date": datetime.now(tz=UTC).date().isoformat(), "bank_code": "0005",
+        "branch_code": "010", "account_number": "1234567", "recipient_name": "ﾔﾏﾀﾞ ﾀﾛｳ", "amount": 10000,
         "branch": "101"}
 
 EXPECTED: dict[tuple[str, str], Call] = {

@@ -126,7 +126,7 @@ def test_plan_finds_what_misses_the_cutoff_and_checks_manual_capacity(
     services.set_capacity(actor=factories.ACTOR, incident_id=incident.pk, channel="zengin",
                           items_per_minute=1, opens_at=time(8, 30), cutoff_at=time(15, 30),
                           manual_minutes_per_item=2.0, staff_available=3)
-    at_two = datetime.combine(date.today(), time(14, 0), tzinfo=JST)
+    at_two = datetime.combine(today(), time(14, 0), tzinfo=JST)
     from antei.calendars import selectors as calendar_selectors
 
     calendar = calendar_selectors.bank_calendar()

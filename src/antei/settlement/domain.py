@@ -148,7 +148,7 @@ def service_windows(capacity: Capacity, now: datetime, calendar: BusinessCalenda
     """The channel's open windows from ``now`` on business days: today's rest, then whole
     days, ``days`` of them at most (UTC-aware datetimes)."""
     local = now.astimezone(JST)
-    windows = []
+    windows: list[tuple[datetime, datetime]] = []
     day = local.date()
     if not calendar.is_business_day(day):
         day = calendar.next_business_day(day)

@@ -104,6 +104,9 @@ class PriorityRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["incident", "position"],
                                                name="settlement_rule_position")]
 
+    def __str__(self) -> str:
+        return f"{self.position}: {self.kind} {self.customer}".strip()
+
 
 class ChannelCapacity(models.Model):
     """How fast a channel clears items and when it closes; manual staff for the rest
@@ -123,6 +126,9 @@ class ChannelCapacity(models.Model):
         ordering = ["channel"]
         constraints = [models.UniqueConstraint(fields=["incident", "channel"],
                                                name="settlement_capacity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.items_per_minute}/min"
 
 
 class CounterpartyFormat(models.Model):
@@ -161,3 +167,6 @@ class IntakeSuspension(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["incident", "channel"], condition=models.Q(resumed_at__isnull=True),
             name="settlement_one_open_suspension")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.suspended_at:%Y-%m-%d %H:%M}"

@@ -281,7 +281,7 @@ def parse_xlsx(data: bytes, *, kind: str, today: date, defaults: Mapping[str, st
         body = [(i, dict(zip(header, values, strict=False))) for i, values in enumerate(rows, 2)
                 if any(v not in (None, "") for v in values)]
         book.close()
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear error
+    except Exception as exc:
         parsed = Parsed(kind=kind, content_hash=digest, error_count=1)
         parsed.errors = [field_error("file", "settlement_sheet", value=type(exc).__name__)]
         return parsed

@@ -193,8 +193,8 @@ def plan(incident_id: int, now: datetime | None = None) -> PlanResult:
             now=now, calendar=calendar)
         done_at[rows] = done
         channels.append(channel_plan)
-    return PlanResult(incident_id, domain.Plan(now=now, business_day=q.business_day, channels=channels),
-                      q, done_at)
+    return PlanResult(incident_id, domain.Plan(now=now, business_day=q.business_day,
+                                               channels=channels), q, done_at)
 
 
 def explain_rows(result: PlanResult, rows: np.ndarray) -> list[dict[str, Any]]:
@@ -283,5 +283,5 @@ def same_day_by_branch(incident_id: int, day: date) -> dict[str, list[dict[str, 
                     "customer_ref", "channel"))
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        out.setdefault(row["branch"] or "-", []).append(row)
+        out.setdefault(row["branch"] or "-", []).append(dict(row))
     return out

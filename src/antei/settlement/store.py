@@ -24,7 +24,8 @@ def _as_list(values: Any) -> list[Any]:
     if isinstance(values, np.ndarray):
         if values.dtype.kind == "M":
             return list(np.datetime_as_string(values, unit="D"))
-        return values.tolist()
+        listed: list[Any] = values.tolist()
+        return listed
     return [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
 
 
