@@ -12,8 +12,8 @@ from antei.settlement import selectors, services
 from tests.architecture.matrix import SETTLEMENT_EDITORS, STAFF, Call
 
 ITEM = {"settlement_date": datetime.now(tz=UTC).date().isoformat(), "bank_code": "0005",
-        "branch_code": "010", "account_number": "1234567", "recipient_name": "ﾔﾏﾀﾞ ﾀﾛｳ", "amount": 10000,
-        "branch": "101"}
+        "branch_code": "010", "account_number": "1234567", "recipient_name": "ﾔﾏﾀﾞ ﾀﾛｳ",
+        "amount": 10000, "branch": "101"}
 
 EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/settlement/batches"): Call(SETTLEMENT_EDITORS, body={
