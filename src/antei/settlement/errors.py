@@ -22,7 +22,7 @@ RULES: dict[str, object] = {
     "settlement_kind_mismatch": _("The file is of kind %(value)s, expected %(expected)s."),
     "settlement_channel": _("Channel '%(value)s' is not one of: %(choices)s."),
     "settlement_empty": _("There are no items to import."),
-    "settlement_sheet": _("The workbook cannot be read: %(value)s."),
+    "settlement_sheet": _("The file cannot be read: %(value)s."),
     "settlement_suspended": _("Intake on '%(value)s' is already suspended."),
     "settlement_not_suspended": _("Intake on '%(value)s' is not suspended."),
     "settlement_nothing_to_export": _("No unprocessed items to export."),

@@ -261,11 +261,17 @@ def parse_csv(data: bytes, *, kind: str, today: date, defaults: Mapping[str, str
         parsed = Parsed(kind=kind, content_hash=digest, error_count=1)
         parsed.errors = [field_error("file", "settlement_encoding")]
         return parsed
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    return parse_rows(((i, row) for i, row in enumerate(reader, 2)), label="rows", kind=kind,
-                      content_hash=digest, today=today, defaults=defaults, columns=header)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = list(enumerate(reader, 2))
+    except csv.Error as exc:
+        parsed = Parsed(kind=kind, content_hash=digest, error_count=1)
+        parsed.errors = [field_error("file", "settlement_sheet", value=str(exc))]
+        return parsed
+    return parse_rows(rows, label="rows", kind=kind, content_hash=digest, today=today,
+                      defaults=defaults, columns=header)
 
 
 def parse_xlsx(data: bytes, *, kind: str, today: date, defaults: Mapping[str, str]) -> Parsed:
