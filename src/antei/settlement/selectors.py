@@ -29,8 +29,9 @@ from antei.settlement.models import (
     PriorityRule,
 )
 
-GROUPS = ("settlement_date", "branch", "bank_code", "channel", "department", "status", "kind",
-          "batch")
+# branch: the institution's own branch; bank_code/branch_code: the counterparty's.
+GROUPS = ("settlement_date", "branch", "bank_code", "branch_code", "channel", "department",
+          "status", "kind", "batch")
 
 
 def get_incident(incident_id: int) -> Incident:
