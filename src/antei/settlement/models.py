@@ -72,6 +72,8 @@ class Item(models.Model):
     status = models.CharField(_("status"), max_length=12, default="unprocessed")
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     processed_by = models.CharField(_("processed by"), max_length=150, blank=True)
+    # Rank as of the last change of the rules (services.rerank); the plan, the lookup and the
+    # export always order afresh, so a stale or empty cache never misleads them.
     priority_rank = models.PositiveIntegerField(_("priority rank"), null=True, blank=True)
 
     class Meta:

@@ -110,7 +110,6 @@ def import_batch(
                 imported_at=clock.now())
             store.insert_items(batch_id=batch.pk, incident_id=incident.pk, kind=parsed.kind,
                                columns=parsed.columns)
-            rerank(incident_id=incident.pk)
             audit.record(actor=actor, action="settlement.batch.import", obj=batch,
                          after={"incident": incident.pk, "format": format,
                                 "file_name": batch.file_name, "kind": batch.kind,
@@ -126,7 +125,11 @@ def import_batch(
 
 
 def rerank(*, incident_id: int, now: datetime | None = None) -> int:
-    """Refresh the priority rank cache of the open items (inside the caller's transaction)."""
+    """Refresh the priority rank cache of the open items (inside the caller's transaction).
+
+    Run when the rules change, not on every import: rewriting the rank of a million rows
+    costs more than the import itself, and every read (plan, lookup, export) computes the
+    order afresh from the rules anyway."""
     q = selectors.queue(incident_id, now or clock.now())
     import numpy as np
 
