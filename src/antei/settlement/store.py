@@ -23,7 +23,8 @@ CHUNK = 50_000
 def _as_list(values: Any) -> list[Any]:
     if isinstance(values, np.ndarray):
         if values.dtype.kind == "M":
-            return list(np.datetime_as_string(values, unit="D"))
+            dates: list[Any] = np.datetime_as_string(values, unit="D").tolist()
+            return dates
         listed: list[Any] = values.tolist()
         return listed
     return [v.isoformat() if hasattr(v, "isoformat") else v for v in values]
