@@ -92,6 +92,8 @@ def import_batch(
     """Import a backlog (multipart file or JSON items); 201 new, 200 already imported."""
     who = actor(request)
     if file is not None:
+        if not incident_id:
+            raise InvalidInput.one("incident_id", "required")
         batch, created = services.import_batch(
             actor=who, incident_id=incident_id, format=format, data=file.read(),
             file_name=file.name or "", kind=kind or None, channel=channel,

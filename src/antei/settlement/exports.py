@@ -102,16 +102,24 @@ def counterparty_rule(code: str | None, *, max_records: int | None = None,
                             max_total=min(row.max_total, MAX_TOTAL) if row else MAX_TOTAL)
 
 
-def _records(ids: np.ndarray) -> tuple[Records, dict[str, np.ndarray]]:
-    rows = {r[0]: r for r in Item.objects.filter(pk__in=ids.tolist()).values_list(
-        "id", "bank_code", "branch_code", "account_type", "account_number", "recipient_name",
-        "amount", "customer_ref", "edi", "designation", "kind")}
-    ordered = [rows[i] for i in ids.tolist()]
-    _, bank, branch, acc_type, account, name, amount, ref, edi, designation, kind = (
+FIELDS = ("id", "bank_code", "branch_code", "account_type", "account_number",
+          "recipient_name", "amount", "customer_ref", "edi", "designation", "kind",
+          "settlement_date")
+
+
+def _open_rows(incident_id: int) -> dict[int, tuple[Any, ...]]:
+    """The open items' columns by id: one query (never an IN list of a million ids)."""
+    rows = Item.objects.filter(incident_id=incident_id, status="unprocessed")
+    return {r[0]: r for r in rows.values_list(*FIELDS)}
+
+
+def _records(ordered: list[tuple[Any, ...]]) -> Records:
+    """The items' Zengin columns, in the given order."""
+    _, bank, branch, acc_type, account, name, amount, ref, edi, designation, kind, _day = (
         list(c) for c in zip(*ordered, strict=True))
     codes = [e or r for r, e in zip(ref, edi, strict=True)]
     is_transfer = kind[0] == Kind.TRANSFER.value
-    records = Records.build(
+    return Records.build(
         bank_code=np.array(bank, dtype=np.int64), branch_code=np.array(branch, dtype=np.int64),
         account_type=np.array(acc_type, dtype=np.int64),
         account_number=np.array(account, dtype=np.int64), name=name,
@@ -119,7 +127,6 @@ def _records(ids: np.ndarray) -> tuple[Records, dict[str, np.ndarray]]:
         customer_code1=[c[:10] for c in codes], customer_code2=[c[10:20] for c in codes],
         designation=[d if is_transfer else "" for d in designation],
         edi_flag=["Y" if e and is_transfer else "" for e in edi])
-    return records, {"id": ids}
 
 
 def build(*, actor: Actor, incident_id: int, counterparty: str | None = None,
@@ -137,17 +144,16 @@ def build(*, actor: Actor, incident_id: int, counterparty: str | None = None,
     q = result.queue
     if q.ids.size == 0:
         raise InvalidInput.one("incident", "settlement_nothing_to_export")
-    facts = dict(Item.objects.filter(pk__in=q.ids.tolist()).values_list("id", "kind"))
-    dates = dict(Item.objects.filter(pk__in=q.ids.tolist()).values_list("id",
-                                                                        "settlement_date"))
-    series: dict[tuple[str, date], list[int]] = {}
+    open_rows = _open_rows(incident_id)
+    series: dict[tuple[str, date], list[tuple[Any, ...]]] = {}
     for item_id in q.ids.tolist():  # dict keeps first-seen order: the most urgent first
-        series.setdefault((facts[item_id], dates[item_id]), []).append(item_id)
+        found = open_rows[item_id]
+        series.setdefault((found[10], found[11]), []).append(found)
     export = Export()
     reconciled = []
     number = 0
-    for (kind, day), ids in series.items():
-        records, _ = _records(np.array(ids, dtype=np.int64))
+    for (kind, day), rows in series.items():
+        records = _records(rows)
         header = Header(**{**REQUESTER.__dict__, "transfer_date": f"{day:%m%d}"})
         try:
             volumes = zengin_write.write_volumes(Kind(kind), header, records, rule=rule,
@@ -165,7 +171,7 @@ def build(*, actor: Actor, incident_id: int, counterparty: str | None = None,
             export.volumes.append(Volume(name, data, kind, day, totals.count, totals.total))
         reconciled.append({"kind": kind, "settlement_date": day.isoformat(),
                            "volumes": len(volumes), "count": check.count,
-                           "total": check.total, "planned_count": len(ids),
+                           "total": check.total, "planned_count": len(rows),
                            "planned_total": int(records.amount.sum()),
                            "reconciled": check.reconciled})
     export.branch_lists = branch_lists(incident_id, result.plan.business_day)
