@@ -17,6 +17,7 @@ from antei.core import services as core_services
 from antei.incidents.api import router as incidents_router
 from antei.inventory.api import router as inventory_router
 from antei.org.api import router as org_router
+from antei.settlement.api import router as settlement_router
 
 
 def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,4 +50,5 @@ api.add_router("/", inventory_router)
 api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
 api.add_router("/", callout_router)
+api.add_router("/", settlement_router)
 api.add_router("/", core_api.build_router())

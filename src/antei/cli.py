@@ -11,6 +11,7 @@
     antei calendar …               business days, special dates (see antei.calendars.cli)
     antei incident open|list|report   the incident desk (see antei.incidents.cli)
     antei page ack ID · antei contacts verify --all   call-out (see antei.callout.cli)
+    antei settlement import|plan|export              payment backlog (see antei.settlement.cli)
 
 Anything else is passed to Django's management commands (e.g. `antei shell`).
 Errors print one line and exit with the code of their class (antei.core.errors):
@@ -232,10 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     from antei.calendars import cli as calendar_cli
     from antei.callout import cli as callout_cli
     from antei.incidents import cli as incident_cli
+    from antei.settlement import cli as settlement_cli
 
     calendar_cli.register(sub)
     incident_cli.register(sub)
     callout_cli.register(sub)
+    settlement_cli.register(sub)
     return parser
 
 

@@ -28,6 +28,7 @@ from antei.core import clock
 from antei.core.actor import Actor
 from antei.demo import data
 from antei.demo import incidents as demo_incidents
+from antei.demo import settlement as demo_settlement
 from antei.incidents import services as incident_services
 from antei.incidents.models import Target
 from antei.inventory import services as inventory_services
@@ -175,6 +176,7 @@ class _Loader:
         for policy in data.ESCALATION_POLICIES:
             if not EscalationPolicy.objects.filter(code=policy["code"]).exists():
                 callout_services.create_policy(actor=a, **policy)
+        demo_settlement.load(actor=a)  # C03: a payment backlog for the exchange incident
 
     def summary(self) -> DemoSummary:
         return DemoSummary(bank=data.BANK_NAME, created=MappingProxyType(dict(self.created)),
