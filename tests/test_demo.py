@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -228,13 +227,11 @@ def test_data_has_no_duplicate_keys() -> None:
         assert len(keys) == len(set(keys)), kind
 
 
-def test_audit_chain_verifies_and_load_is_quick() -> None:
-    started = time.perf_counter()
+def test_audit_chain_verifies_after_the_demo_load() -> None:
+    """Every demo row went through the audited services: the chain verifies. (How long the
+    load takes is no test's business: `make run` users see it, bench/ would measure it.)"""
     demo.load(actor=system_actor())
-    elapsed = time.perf_counter() - started
     assert audit.verify().ok
-    # Generous bound: it takes well under a second on SQLite; this only catches a blow-up.
-    assert elapsed < 10
 
 
 # --- the incident history (demo.incidents) -----------------------------------------------------

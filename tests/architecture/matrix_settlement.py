@@ -3,7 +3,6 @@ the bank's own staff (not vendors); the system and business departments edit."""
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,21 +42,6 @@ EXPECTED: dict[tuple[str, str], Call] = {
 }
 
 
-# The settlement routes take ids in the query and the body, where the shared walker does not
-# look up '@names': build() fills them in, in place, from these pristine copies.
-_TEMPLATES = {key: copy.deepcopy((call.query, call.body)) for key, call in EXPECTED.items()}
-
-
-def _resolve(value: Any, names: dict[str, Any]) -> Any:
-    if isinstance(value, str) and value.startswith("@"):
-        return names[value]
-    if isinstance(value, list):
-        return [_resolve(v, names) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, names) for k, v in value.items()}
-    return value
-
-
 def build(actor: Actor, world: dict[str, Any]) -> dict[str, Any]:
     """Create the rows the paths above name ('@name' -> id); `world` holds the base bank
     (systems CORE and EDGE, department OPS, people P1 and P2, vendor VND, incidents)."""
@@ -65,12 +49,4 @@ def build(actor: Actor, world: dict[str, Any]) -> dict[str, Any]:
     services.import_batch(actor=actor, incident_id=incident, format="json", items=[ITEM])
     services.suspend_intake(actor=actor, incident_id=incident, channel="atm")
     first = selectors.lookup(incident, branch="101")[0]["item"].pk
-    names = {"@settlement_incident": incident, "@settlement_item": first}
-    for key, (query, body) in _TEMPLATES.items():
-        call = EXPECTED[key]
-        call.query.clear()
-        call.query.update({k: str(v) for k, v in _resolve(query, names).items()})
-        if body is not None and call.body is not None:
-            call.body.clear()
-            call.body.update(_resolve(body, names))
-    return names
+    return {"@settlement_incident": incident, "@settlement_item": first}

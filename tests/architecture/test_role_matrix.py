@@ -322,17 +322,27 @@ def _client_for(role: Role, world: dict[str, Any], admin_actor: Actor) -> Client
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
+def _resolve(value: Any, world: dict[str, Any] | None) -> Any:
+    """'@name' anywhere in a path value, query or body -> the world's row id."""
+    if isinstance(value, str) and value.startswith("@") and world:
+        return world[value]
+    if isinstance(value, list):
+        return [_resolve(v, world) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolve(v, world) for k, v in value.items()}
+    return value
+
+
 def _call(client: Client, method: str, path: str, world: dict[str, Any] | None) -> Any:
     spec = EXPECTED[(method, path)]
-    values = {k: (world[v] if v.startswith("@") and world else v)
-              for k, v in spec.path.items()}
+    values = _resolve(spec.path, world)
     url = "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "X")), path)
     send: Callable[..., Any] = getattr(client, method.lower())
     if method == "GET":
-        return send(url, spec.query)
+        return send(url, {k: str(v) for k, v in _resolve(spec.query, world).items()})
     if spec.body is None:
         return send(url)
-    return send(url, spec.body, content_type="application/json")
+    return send(url, _resolve(spec.body, world), content_type="application/json")
 
 
 def _require_classified(method: str, path: str) -> None:
