@@ -7,7 +7,7 @@ Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -50,6 +50,15 @@ def step_specs(policy: EscalationPolicy) -> list[domain.StepSpec]:
                             people=tuple(s.people), roster=s.roster.code if s.roster else None,
                             next_step=s.next_step)
             for s in policy.steps.select_related("roster").order_by("position")]
+
+
+def run_steps(run: EscalationRun) -> list[domain.StepSpec]:
+    """The steps a run walks: its policy's, or for a first report (第1報) only the
+    policy's management distribution steps, in order (M-3.3, A1-II-5)."""
+    steps = step_specs(run.policy)
+    if run.trigger != "first_report":
+        return steps
+    return [replace(s, next_step=None) for s in steps if s.kind == domain.StepKind.DISTRIBUTION]
 
 
 def roster_start(roster: Roster) -> datetime:

@@ -20,6 +20,7 @@ Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5, M-3.3.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -45,7 +46,9 @@ from antei.incidents import services as incident_services
 from antei.incidents.models import Incident
 from antei.org.models import ContactPoint, Person
 
+log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a sender that crashed mid-delivery is retried after
+TRIGGER_MANUAL, TRIGGER_OPENED, TRIGGER_FIRST_REPORT = "manual", "opened", "first_report"
 
 
 # --- paging --------------------------------------------------------------------------------
@@ -67,30 +70,44 @@ def _policy_for(incident: Incident, code: str | None) -> EscalationPolicy:
 def page_incident(*, actor: Actor, incident_id: int, policy: str | None = None,
                   now: datetime | None = None) -> EscalationRun:
     """Start the call-out for an incident: the policy for its rank (and system) unless one
-    is named; step 0 is paged at once (C02, A1-II-5)."""
+    is named; step 0 is paged at once (C02, A1-II-5). Opening an incident does this by
+    itself (`services_auto`); this is for a second call-out or another policy."""
     registry.require(actor, Perm.CALLOUT_EDIT)
     now = now or clock.now()
     with transaction.atomic():
         incident = registry.get(Incident, "incident", pk=incident_id)
-        if EscalationRun.objects.filter(incident=incident, state=RunState.ACTIVE).exists():
+        if (EscalationRun.objects.filter(incident=incident, state=RunState.ACTIVE)
+                .exclude(trigger=TRIGGER_FIRST_REPORT).exists()):
             raise links.conflict("incident", "callout_active")
-        chosen = _policy_for(incident, policy)
-        steps = selectors.step_specs(chosen)
-        run = EscalationRun.objects.create(
-            incident=incident, policy=chosen, token=links.new_token(),
-            next_at=now + timedelta(minutes=steps[0].wait_minutes), started_at=now,
-            started_by=actor.username)
-        pages = _page_step(run, steps[0], now)
-        audit.record(actor=actor, action="callout.start", obj=run,
-                     after={**audit.snapshot(run), "pages": [p.person.code for p in pages]})
-        incident_services.add_timeline_entry(
-            actor=system_actor(), incident_id=incident.pk, kind="communication",
-            text=f"呼出し開始 / call-out started: {chosen.code} — "
-                 + (", ".join(p.person.name for p in pages) or "—"))
-        if not pages:
-            _raise_failure(run, "no_recipients", now)
-        _schedule(run)
-        return run
+        return start_run(actor=actor, incident=incident, policy=_policy_for(incident, policy),
+                         now=now)
+
+
+def start_run(*, actor: Actor, incident: Incident, policy: EscalationPolicy, now: datetime,
+              trigger: str = TRIGGER_MANUAL, report: int | None = None) -> EscalationRun:
+    """Create the run and page its first step; the caller holds the transaction. An
+    automatic trigger that already ran for the incident raises IntegrityError."""
+    run = EscalationRun(incident=incident, policy=policy, token=links.new_token(),
+                        next_at=now, started_at=now, started_by=actor.username,
+                        trigger=trigger, report_id=report)
+    steps = selectors.run_steps(run)
+    if not steps:
+        raise InvalidInput.one("policy", "policy_no_steps")
+    run.next_at = now + timedelta(minutes=steps[0].wait_minutes)
+    with transaction.atomic():  # a duplicate automatic run fails here, nothing else
+        run.save()
+    pages = _page_step(run, steps[0], now)
+    audit.record(actor=actor, action="callout.start", obj=run,
+                 after={**audit.snapshot(run), "pages": [p.person.code for p in pages]})
+    what = ("第1報送付 / first report sent to management" if trigger == TRIGGER_FIRST_REPORT
+            else "呼出し開始 / call-out started")
+    incident_services.add_timeline_entry(
+        actor=system_actor(), incident_id=incident.pk, kind="communication",
+        text=f"{what}: {policy.code} — " + (", ".join(p.person.name for p in pages) or "—"))
+    if not pages:
+        _raise_failure(run, "no_recipients", now)
+    _schedule(run)
+    return run
 
 
 def _recipients(step: domain.StepSpec, at: datetime) -> tuple[list[Person], Roster | None]:
@@ -157,6 +174,15 @@ def _raise_failure(run: EscalationRun, reason: str, now: datetime) -> bool:
 def _page_message(page: Page) -> channels.Message:
     i = page.incident
     url = links.ack_url(links.sign("page", page.pk))
+    report = page.run.report if page.run.trigger == TRIGGER_FIRST_REPORT else None
+    if report is not None:  # the 第1報 itself, unknowns marked as such (M-3.3, A1-II-5)
+        lines = "\n".join(f"{line.get('label_ja')}: {line.get('value_ja')}"
+                          for line in report.lines)
+        return channels.Message(
+            subject=f"[antei] 第1報 / first report {i.number} R{i.rank} {i.title}",
+            body=(f"第1報 / First report — {i.number} ランク{i.rank}\n{lines}\n\n"
+                  f"受領したら応答してください / Acknowledge receipt: {url}\n"),
+            ack_url=url, reference=f"page-{page.pk}")
     return channels.Message(
         subject=f"[antei] {i.number} R{i.rank} {i.title}",
         body=(f"障害対応の呼出しです / You are being called out.\n{i.number} ランク{i.rank}: "
@@ -189,7 +215,7 @@ def _deliver_page(page_id: int, now: datetime) -> int:
                .update(claimed_at=now))
     if not claimed:
         return 0
-    page = Page.objects.select_related("person", "incident").get(pk=page_id)
+    page = Page.objects.select_related("person", "incident", "run__report").get(pk=page_id)
     message = _page_message(page)
     attempts: list[tuple[ContactPoint, channels.DeliveryResult]] = []
     for cp in page.person.contact_points.order_by("priority", "id"):
@@ -263,7 +289,7 @@ def escalate(*, run_id: int, token: str, now: datetime | None = None) -> bool:
         run = EscalationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.token != token or run.state != RunState.ACTIVE:
             return False
-        steps = selectors.step_specs(run.policy)
+        steps = selectors.run_steps(run)
         snapshot = domain.RunSnapshot(
             step_index=run.step_index, round=run.round, next_at=run.next_at,
             is_active=run.state == RunState.ACTIVE,
@@ -327,6 +353,23 @@ def acknowledge(actor: Actor, page_id: int, via: str, now: datetime) -> Page:
         incident_services.add_timeline_entry(
             actor=system_actor(), incident_id=page.incident_id, kind="communication",
             text=f"呼出し応答 / acknowledged: {page.person.name} ({via})")
+        if run.trigger == TRIGGER_FIRST_REPORT:
+            _management_aware(run.incident_id, page.person.name, now)
         return page
+
+
+def _management_aware(incident_id: int, who: str, now: datetime) -> None:
+    """A manager acknowledged the 第1報: management is aware (the A1-II-5 SLA milestone),
+    unless someone recorded it already or the timestamps would be out of order."""
+    incident = Incident.objects.get(pk=incident_id)
+    if incident.management_aware_at is not None:
+        return
+    try:
+        with transaction.atomic():
+            incident_services.record_milestone(
+                actor=system_actor(), incident_id=incident_id, milestone="management_aware",
+                at=now, note=f"第1報受領 / first report acknowledged: {who}")
+    except InvalidInput:
+        log.warning("management-aware not recorded for incident %s", incident_id)
 
 

@@ -18,6 +18,7 @@ from antei.core import audit, clock, registry
 from antei.core.actor import Actor, system_actor
 from antei.core.errors import InvalidInput
 from antei.core.roles import Perm
+from antei.org import services as org_services
 from antei.org.models import ContactPoint
 
 VERIFY_WINDOW_MINUTES = 60
@@ -83,13 +84,8 @@ def confirm_verification(actor: Actor, verification_id: int, now: datetime) -> N
         row.save(update_fields=["status", "confirmed_at"])
         audit.record(actor=actor, action="callout.verify.confirm", obj=row, before=before,
                      after=audit.snapshot(row))
-        # org has no writer for this yet; written here, audited under the contact's own type.
-        cp = ContactPoint.objects.select_for_update().get(pk=row.contact_point_id)
-        cp_before = audit.snapshot(cp)
-        cp.verified_at = now
-        cp.save(update_fields=["verified_at"])
-        audit.record(actor=actor, action="contact_point.verified", obj=cp, before=cp_before,
-                     after=audit.snapshot(cp))
+        org_services.mark_contact_verified(actor=actor, contact_id=row.contact_point_id,
+                                           at=now, evidence=f"contact verification {row.pk}")
 
 
 def expire_verifications(*, now: datetime | None = None) -> int:
