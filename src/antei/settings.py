@@ -191,6 +191,11 @@ WEBHOOK_SECRET = os.environ.get("ANTEI_WEBHOOK_SECRET", "")
 HTTP_TIMEOUT = float(os.environ.get("ANTEI_HTTP_TIMEOUT", "5"))
 # Where people's acknowledgement links point (the address they reach antei at).
 PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Call-out timing (docs/callout.md): a page claimed by a worker that died is retried after
+# CALLOUT_CLAIM_SECONDS (keep it above the longest delivery: contacts x timeouts); the sweep
+# backing up the per-step timers runs every CALLOUT_SWEEP_SECONDS.
+CALLOUT_CLAIM_SECONDS = int(os.environ.get("ANTEI_CALLOUT_CLAIM_SECONDS", "300"))
+CALLOUT_SWEEP_SECONDS = int(os.environ.get("ANTEI_CALLOUT_SWEEP_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,8 @@
 the first report (第1報) sends it to the rank's management distribution through the same
 machinery, without anyone pressing "start" (C02, A2-RESP-1, A1-II-5, M-3.3).
 
-Real parts: the local SMTP server (aiosmtpd) and the django-tasks database worker
-(`db_worker --batch`, what `antei worker` runs) deliver the queued pages.
+Real parts: the local SMTP server (aiosmtpd); the queued django-tasks rows are run the way
+`antei worker` runs them (test_worker_kill.py runs the real worker process).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from antei.callout import services_auto
 from antei.callout.models import EscalationRun, Page
@@ -27,8 +27,12 @@ pytestmark = pytest.mark.django_db
 
 
 def run_worker() -> None:
-    """Run every queued task once, as `antei worker` would."""
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    """Run every task that is due, as the database worker of `antei worker` does (claim,
+    call, record); in this process, so the test's transaction stays open."""
+    while (row := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        row.claim("test-worker")
+        result = row.task_result
+        row.set_successful(row.task.call(*result.args, **result.kwargs))
 
 
 def recipients(smtp_server: Any) -> list[str]:

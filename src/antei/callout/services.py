@@ -25,7 +25,6 @@ from antei.callout.models import (
 )
 from antei.callout.services_links import ACK_MAX_AGE, ack_url, sign
 from antei.callout.services_paging import (
-    CLAIM_TIMEOUT,
     acknowledge_page,
     deliver_pending,
     escalate,
@@ -46,7 +45,7 @@ from antei.inventory.models import System
 from antei.org.models import Person
 
 __all__ = [
-    "ACK_MAX_AGE", "CLAIM_TIMEOUT", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link",
+    "ACK_MAX_AGE", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link",
     "acknowledge_page", "add_roster_override", "create_policy", "create_roster",
     "deliver_pending", "describe_link", "escalate", "expire_verifications", "page_incident",
     "sign", "sweep", "verify_all", "verify_contact_point",

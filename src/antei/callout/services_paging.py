@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -47,7 +48,13 @@ from antei.incidents.models import Incident
 from antei.org.models import ContactPoint, Person
 
 log = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a sender that crashed mid-delivery is retried after
+
+
+def _claim_timeout() -> timedelta:
+    """A sender that died mid-delivery (killed worker) has its pages retried after this."""
+    return timedelta(seconds=settings.CALLOUT_CLAIM_SECONDS)
+
+
 TRIGGER_MANUAL, TRIGGER_OPENED, TRIGGER_FIRST_REPORT = "manual", "opened", "first_report"
 
 
@@ -195,7 +202,7 @@ def deliver_pending(*, run_id: int | None = None, now: datetime | None = None) -
     now = now or clock.now()
     attempted = 0
     for _ in range(50):  # fallback pages are created while delivering: a few passes
-        stale = now - CLAIM_TIMEOUT
+        stale = now - _claim_timeout()
         qs = Page.objects.filter(status=PageStatus.PENDING).filter(
             Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         if run_id is not None:
@@ -211,7 +218,7 @@ def deliver_pending(*, run_id: int | None = None, now: datetime | None = None) -
 def _deliver_page(page_id: int, now: datetime) -> int:
     # The claim is a conditional update: of two senders, one gets the row.
     claimed = (Page.objects.filter(pk=page_id, status=PageStatus.PENDING)
-               .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+               .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _claim_timeout()))
                .update(claimed_at=now))
     if not claimed:
         return 0
