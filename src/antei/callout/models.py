@@ -22,6 +22,9 @@ class Roster(models.Model):
     rotation_days = models.PositiveSmallIntegerField(_("rotation (days)"), default=7)
     starts_on = models.DateField(_("first turn starts on"))
     handover_hour = models.PositiveSmallIntegerField(_("handover hour (JST)"), default=9)
+    # always | nights | holidays | off_hours: nights and holidays follow the bank calendar
+    coverage = models.CharField(_("coverage"), max_length=16, default="always")
+    night_start_hour = models.PositiveSmallIntegerField(_("night starts (JST)"), default=18)
 
     class Meta:
         ordering = ["code"]

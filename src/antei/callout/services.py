@@ -45,30 +45,42 @@ from antei.inventory.models import System
 from antei.org.models import Person
 
 __all__ = [
-    "ACK_MAX_AGE", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link",
-    "acknowledge_page", "add_roster_override", "create_policy", "create_roster",
-    "deliver_pending", "describe_link", "escalate", "expire_verifications", "page_incident",
-    "sign", "sweep", "verify_all", "verify_contact_point",
+    "ACK_MAX_AGE", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link", "acknowledge_page",
+    "add_roster_override", "create_policy", "create_roster", "deliver_pending",
+    "describe_link", "escalate", "expire_verifications", "page_incident", "sign", "sweep",
+    "update_policy", "update_roster", "verify_all", "verify_contact_point",
 ]
 
 
 # --- rosters -------------------------------------------------------------------------------
 
 
-def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
-                  rotation_days: int = 7, starts_on: date, handover_hour: int = 9) -> Roster:
-    """An on-call roster: people in turn, `rotation_days` each (A1-II-3)."""
-    registry.require(actor, Perm.CALLOUT_EDIT)
-    problems = domain.check_roster(code, name, members, rotation_days)
+def _roster_problems(code: str, name: str, members: Sequence[str], rotation_days: int,
+                     handover_hour: int, coverage: str,
+                     night_start_hour: int) -> list[Violation]:
+    problems = domain.check_roster(code, name, members, rotation_days, coverage,
+                                   night_start_hour)
     if not 0 <= handover_hour <= 23:
         problems.append(Violation("handover_hour", "choice", {
             "value": handover_hour, "choices": "0–23"}))
-    registry.reject(problems)
+    return problems
+
+
+def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
+                  rotation_days: int = 7, starts_on: date, handover_hour: int = 9,
+                  coverage: str = "always", night_start_hour: int = 18) -> Roster:
+    """An on-call roster: people in turn, `rotation_days` each, covering all the time or
+    only nights / holidays / both by the business calendar (A1-II-3). With no members it
+    is covered by its shifts only."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    registry.reject(_roster_problems(code, name, members, rotation_days, handover_hour,
+                                     coverage, night_start_hour))
     with transaction.atomic():
         registry.ensure_unique(Roster, "code", code)
         people = _people(members, "members")
         roster = Roster.objects.create(code=code, name=name.strip(), rotation_days=rotation_days,
-                                       starts_on=starts_on, handover_hour=handover_hour)
+                                       starts_on=starts_on, handover_hour=handover_hour,
+                                       coverage=coverage, night_start_hour=night_start_hour)
         RosterMember.objects.bulk_create(RosterMember(roster=roster, person=p, position=i)
                                          for i, p in enumerate(people))
         audit.record(actor=actor, action="callout.roster.create", obj=roster,
@@ -76,20 +88,56 @@ def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
         return roster
 
 
+def update_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
+                  rotation_days: int, starts_on: date, handover_hour: int,
+                  coverage: str, night_start_hour: int) -> Roster:
+    """Replace a roster's settings and members (the code stays)."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    registry.reject(_roster_problems(code, name, members, rotation_days, handover_hour,
+                                     coverage, night_start_hour))
+    with transaction.atomic():
+        roster = registry.get(Roster, "roster", code=code)
+        before = {**audit.snapshot(roster), "members": list(
+            roster.members.order_by("position").values_list("person__code", flat=True))}
+        people = _people(members, "members")
+        roster.name, roster.rotation_days, roster.starts_on = name.strip(), rotation_days, starts_on
+        roster.handover_hour, roster.coverage = handover_hour, coverage
+        roster.night_start_hour = night_start_hour
+        roster.save()
+        roster.members.all().delete()
+        RosterMember.objects.bulk_create(RosterMember(roster=roster, person=p, position=i)
+                                         for i, p in enumerate(people))
+        audit.record(actor=actor, action="callout.roster.update", obj=roster, before=before,
+                     after={**audit.snapshot(roster), "members": list(members)})
+        return roster
+
+
 def add_roster_override(*, actor: Actor, roster: str, person: str, starts_at: datetime,
                         ends_at: datetime) -> RosterOverride:
-    """Someone covers a turn from `starts_at` until `ends_at`."""
+    """A shift: someone is on call from `starts_at` until `ends_at` (a swap, sick leave, or
+    the shifts of a roster without rotation). One person cannot hold two overlapping
+    shifts in a roster: refused naming the shift it overlaps."""
     registry.require(actor, Perm.CALLOUT_EDIT)
     if ends_at <= starts_at:
         raise InvalidInput.one("ends_at", "date_order", other=starts_at.isoformat())
     with transaction.atomic():
-        row = RosterOverride.objects.create(
-            roster=registry.get(Roster, "roster", code=roster),
-            person=registry.resolve_required(Person, "person", person, kind="person"),
-            starts_at=starts_at, ends_at=ends_at)
-        audit.record(actor=actor, action="callout.roster.override", obj=row.roster,
-                     after=audit.snapshot(row))
-        return row
+        row = registry.get(Roster, "roster", code=roster)
+        who = registry.resolve_required(Person, "person", person, kind="person")
+        existing = [domain.RosterOverride(who.code, o.starts_at, o.ends_at)
+                    for o in RosterOverride.objects.filter(roster=row, person=who)]
+        clash = domain.overlapping_shift(existing, domain.RosterOverride(who.code, starts_at,
+                                                                         ends_at))
+        if clash is not None:
+            zone = clock.display_zone()
+            raise InvalidInput.one(
+                "starts_at", "shift_overlap", person=who.code,
+                other=f"{clash.starts_at.astimezone(zone):%Y-%m-%d %H:%M}–"
+                      f"{clash.ends_at.astimezone(zone):%Y-%m-%d %H:%M}")
+        shift = RosterOverride.objects.create(roster=row, person=who, starts_at=starts_at,
+                                              ends_at=ends_at)
+        audit.record(actor=actor, action="callout.roster.override", obj=row,
+                     after=audit.snapshot(shift))
+        return shift
 
 
 def _people(codes: Sequence[str], fld: str) -> list[Person]:
@@ -113,6 +161,24 @@ def _step_spec(raw: Mapping[str, object]) -> domain.StepSpec:
         next_step=int(str(nxt)) if nxt is not None else None)
 
 
+def _policy_problems(code: str, name: str, specs: Sequence[domain.StepSpec],
+                     rank: int | None) -> list[Violation]:
+    problems = domain.check_policy(code, name, specs)
+    if rank is not None and rank < 1:
+        problems.append(Violation("rank", "positive", {"value": rank}))
+    return problems
+
+
+def _write_steps(policy: EscalationPolicy, specs: Sequence[domain.StepSpec]) -> None:
+    for i, spec in enumerate(specs):
+        _people(spec.people, f"steps[{i}].people")
+        EscalationStep.objects.create(
+            policy=policy, position=i, kind=spec.kind, wait_minutes=spec.wait_minutes,
+            repeats=spec.repeats, people=list(spec.people), next_step=spec.next_step,
+            roster=registry.resolve(Roster, f"steps[{i}].roster", spec.roster,
+                                    kind="roster"))
+
+
 def create_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping[str, object]],
                   rank: int | None = None, system: str | None = None,
                   description: str = "") -> EscalationPolicy:
@@ -120,23 +186,38 @@ def create_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping
     then the next (C02, M-3.3). Refuses empty policies, zero waits and loops."""
     registry.require(actor, Perm.CALLOUT_EDIT)
     specs = [_step_spec(s) for s in steps]
-    problems = domain.check_policy(code, name, specs)
-    if rank is not None and rank < 1:
-        problems.append(Violation("rank", "positive", {"value": rank}))
-    registry.reject(problems)
+    registry.reject(_policy_problems(code, name, specs, rank))
     with transaction.atomic():
         registry.ensure_unique(EscalationPolicy, "code", code)
         policy = EscalationPolicy.objects.create(
             code=code, name=name.strip(), rank=rank, description=description,
             system=registry.resolve(System, "system", system, kind="system"))
-        for i, spec in enumerate(specs):
-            _people(spec.people, f"steps[{i}].people")
-            EscalationStep.objects.create(
-                policy=policy, position=i, kind=spec.kind, wait_minutes=spec.wait_minutes,
-                repeats=spec.repeats, people=list(spec.people), next_step=spec.next_step,
-                roster=registry.resolve(Roster, f"steps[{i}].roster", spec.roster,
-                                        kind="roster"))
+        _write_steps(policy, specs)
         audit.record(actor=actor, action="callout.policy.create", obj=policy,
+                     after={**audit.snapshot(policy), "steps": [s.__dict__ for s in specs]})
+        return policy
+
+
+def update_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping[str, object]],
+                  rank: int | None = None, system: str | None = None,
+                  description: str = "") -> EscalationPolicy:
+    """Replace a policy's settings and steps. Refused while one of its call-outs is
+    running: the run walks the steps by position."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    specs = [_step_spec(s) for s in steps]
+    registry.reject(_policy_problems(code, name, specs, rank))
+    with transaction.atomic():
+        policy = registry.get(EscalationPolicy, "escalation policy", code=code)
+        if policy.runs.filter(state=domain.RunState.ACTIVE).exists():
+            raise links.conflict("policy", "policy_running")
+        before = {**audit.snapshot(policy), "steps": [
+            s.__dict__ for s in selectors.step_specs(policy)]}
+        policy.name, policy.rank, policy.description = name.strip(), rank, description
+        policy.system = registry.resolve(System, "system", system, kind="system")
+        policy.save()
+        policy.steps.all().delete()
+        _write_steps(policy, specs)
+        audit.record(actor=actor, action="callout.policy.update", obj=policy, before=before,
                      after={**audit.snapshot(policy), "steps": [s.__dict__ for s in specs]})
         return policy
 

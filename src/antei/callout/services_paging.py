@@ -117,18 +117,46 @@ def start_run(*, actor: Actor, incident: Incident, policy: EscalationPolicy, now
     return run
 
 
-def _recipients(step: domain.StepSpec, at: datetime) -> tuple[list[Person], Roster | None]:
+def _on_call_reachable(roster: Roster, at: datetime) -> tuple[Person | None, Person | None]:
+    """(who to page, who was skipped). A person without a verified contact point is not on
+    call (A2-RESP-1): the next member on the roster who has one is paged instead. When no
+    member has one, the person on call is paged anyway (trying beats paging nobody) and the
+    coverage warning has said so for a week."""
+    spec = selectors.roster_spec(roster)
+    on_call = domain.current_on_call(spec, at)
+    if on_call is None:
+        return None, None
+    order = [on_call, *domain.fallback_order(list(spec.members), on_call)]
+    people = {p.code: p for p in Person.objects.filter(code__in=order, is_active=True)}
+    verified = set(ContactPoint.objects.filter(person__code__in=order,
+                                               verified_at__isnull=False)
+                   .values_list("person__code", flat=True))
+    chosen = next((c for c in order if c in people and c in verified), None)
+    if chosen is None or chosen == on_call:
+        return people.get(on_call), None
+    return people[chosen], Person.objects.filter(code=on_call).first()
+
+
+def _recipients(step: domain.StepSpec, at: datetime
+                ) -> tuple[list[Person], Roster | None, Person | None]:
     if step.kind == StepKind.ROSTER:
         roster = Roster.objects.get(code=step.roster)
-        on_call = domain.current_on_call(selectors.roster_spec(roster), at)
-        found = list(Person.objects.filter(code=on_call, is_active=True)) if on_call else []
-        return found, roster
+        person, skipped = _on_call_reachable(roster, at)
+        return ([person] if person else []), roster, skipped
     people = {p.code: p for p in Person.objects.filter(code__in=step.people, is_active=True)}
-    return [people[c] for c in step.people if c in people], None
+    return [people[c] for c in step.people if c in people], None, None
 
 
 def _page_step(run: EscalationRun, step: domain.StepSpec, now: datetime) -> list[Page]:
-    people, roster = _recipients(step, now)
+    people, roster, skipped = _recipients(step, now)
+    if skipped is not None and people:
+        actor = system_actor()
+        audit.record(actor=actor, action="callout.page.skip_unverified", obj=run,
+                     after={"skipped": skipped.code, "instead": people[0].code})
+        incident_services.add_timeline_entry(
+            actor=actor, incident_id=run.incident_id, kind="communication",
+            text=f"当番 {skipped.name} は確認済みの連絡先がないため {people[0].name} を呼出し / "
+                 f"{skipped.name} has no verified contact: calling {people[0].name}")
     return [Page.objects.create(run=run, incident_id=run.incident_id, person=p,
                                 step_index=run.step_index, round=run.round, roster=roster,
                                 created_at=now) for p in people]
