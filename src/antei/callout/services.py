@@ -226,16 +226,20 @@ def update_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping
 
 
 def sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """The worker's periodic pass (every 30 s): deliver what is pending, move every due run
-    on (each with its current token), expire unanswered verifications."""
+    """The worker's periodic pass (every ANTEI_CALLOUT_SWEEP_SECONDS): move every due run
+    on (each with its current token: a lost timer costs one sweep), deliver a chunk of what
+    is pending (queueing the rest), expire unanswered verifications."""
     now = now or clock.now()
-    delivered = deliver_pending(now=now)
     moved = 0
     due = EscalationRun.objects.filter(state=domain.RunState.ACTIVE, next_at__lte=now)
     for run_id, token in list(due.values_list("pk", "token")):
         if escalate(run_id=run_id, token=token, now=now):
             moved += 1
-            delivered += deliver_pending(run_id=run_id, now=now)
+    delivered = deliver_pending(now=now, limit=services_paging.DELIVERY_CHUNK)
+    if delivered >= services_paging.DELIVERY_CHUNK:
+        from antei.callout import tasks
+
+        transaction.on_commit(lambda: tasks.deliver_pages.enqueue(None), robust=True)
     return {"delivered": delivered, "escalated": moved, "expired": expire_verifications(now=now)}
 
 

@@ -55,6 +55,7 @@ def _claim_timeout() -> timedelta:
     return timedelta(seconds=settings.CALLOUT_CLAIM_SECONDS)
 
 
+DELIVERY_CHUNK = 25  # pages per delivery task (see deliver_pending)
 TRIGGER_MANUAL, TRIGGER_OPENED, TRIGGER_FIRST_REPORT = "manual", "opened", "first_report"
 
 
@@ -225,8 +226,11 @@ def _page_message(page: Page) -> channels.Message:
         ack_url=url, reference=f"page-{page.pk}")
 
 
-def deliver_pending(*, run_id: int | None = None, now: datetime | None = None) -> int:
-    """Deliver every pending page (of one run, or all); returns how many were attempted."""
+def deliver_pending(*, run_id: int | None = None, now: datetime | None = None,
+                    limit: int | None = None) -> int:
+    """Deliver pending pages (of one run, or all; at most `limit`); returns how many were
+    attempted. The worker delivers in chunks of DELIVERY_CHUNK so that a due escalation
+    timer of another incident runs between chunks, not after a thousand e-mails."""
     now = now or clock.now()
     attempted = 0
     for _ in range(50):  # fallback pages are created while delivering: a few passes
@@ -235,7 +239,8 @@ def deliver_pending(*, run_id: int | None = None, now: datetime | None = None) -
             Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         if run_id is not None:
             qs = qs.filter(run_id=run_id)
-        ids = list(qs.order_by("id").values_list("id", flat=True)[:200])
+        room = 200 if limit is None else min(200, limit - attempted)
+        ids = list(qs.order_by("id").values_list("id", flat=True)[:room]) if room > 0 else []
         if not ids:
             break
         for page_id in ids:
