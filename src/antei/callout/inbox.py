@@ -19,16 +19,22 @@ def accept(raw: bytes, remote_addr: str) -> str:
     """The SMTP reply for one message (runs in a worker thread: the ORM is synchronous)."""
     from antei.callout import services_inbox
 
-    close_old_connections()
     try:
         page = services_inbox.acknowledge_reply(raw=raw, remote_addr=remote_addr)
     except AnteiError as exc:
         errors = getattr(exc, "errors", None)
         reason = str(errors[0].message) if errors else exc.message
         return f"550 5.7.1 not acknowledged: {reason}"
+    return f"250 OK acknowledged page {page.pk}"
+
+
+def _accept_in_thread(raw: bytes, remote_addr: str) -> str:
+    # A pool thread keeps its database connection between messages: drop broken ones.
+    close_old_connections()
+    try:
+        return accept(raw, remote_addr)
     finally:
         close_old_connections()
-    return f"250 OK acknowledged page {page.pk}"
 
 
 class InboxHandler:
@@ -37,7 +43,7 @@ class InboxHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content or b""
         peer = session.peer[0] if session.peer else ""
-        return await asyncio.to_thread(accept, bytes(raw), str(peer))
+        return await asyncio.to_thread(_accept_in_thread, bytes(raw), str(peer))
 
 
 def serve(host: str, port: int) -> None:  # pragma: no cover - runs until interrupted
