@@ -69,6 +69,7 @@ bench: bench-deps
 	$(BIN)/python bench/bizcal.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/settlement.py
+	$(BIN)/python bench/callout.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:

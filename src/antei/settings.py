@@ -184,6 +184,9 @@ SMTP_USER = os.environ.get("ANTEI_SMTP_USER", "")
 SMTP_PASSWORD = os.environ.get("ANTEI_SMTP_PASSWORD", "")
 SMTP_STARTTLS = _env_bool("ANTEI_SMTP_STARTTLS", False)
 SMTP_SSL = _env_bool("ANTEI_SMTP_SSL", False)
+# starttls | ssl | none; when set it wins over the two booleans above (docs/callout.md).
+SMTP_TLS = os.environ.get("ANTEI_SMTP_TLS", "").strip().lower()
+SMTP_CA_FILE = os.environ.get("ANTEI_SMTP_CA_FILE", "")  # extra CA to trust (own relay)
 SMTP_TIMEOUT = float(os.environ.get("ANTEI_SMTP_TIMEOUT", "10"))
 MAIL_FROM = os.environ.get("ANTEI_MAIL_FROM", "antei@localhost")
 SMS_URL = os.environ.get("ANTEI_SMS_URL", "")
@@ -192,6 +195,11 @@ WEBHOOK_SECRET = os.environ.get("ANTEI_WEBHOOK_SECRET", "")
 HTTP_TIMEOUT = float(os.environ.get("ANTEI_HTTP_TIMEOUT", "5"))
 # Where people's acknowledgement links point (the address they reach antei at).
 PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Call-out timing (docs/callout.md): a page claimed by a worker that died is retried after
+# CALLOUT_CLAIM_SECONDS (keep it above the longest delivery: contacts x timeouts); the sweep
+# backing up the per-step timers runs every CALLOUT_SWEEP_SECONDS.
+CALLOUT_CLAIM_SECONDS = int(os.environ.get("ANTEI_CALLOUT_CLAIM_SECONDS", "300"))
+CALLOUT_SWEEP_SECONDS = int(os.environ.get("ANTEI_CALLOUT_SWEEP_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -193,6 +193,10 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/rosters"): Call(CALLOUT_EDITORS, body={
         "code": "NIGHT", "name": "夜間当番", "members": ["P1", "P2"],
         "starts_on": "2026-01-05"}),
+    ("GET", "/rosters/{code}/coverage"): Call(ALL, {"code": "DUTY"}),
+    ("POST", "/rosters/{code}/shifts"): Call(CALLOUT_EDITORS, {"code": "DUTY"}, body={
+        "person": "P1", "starts_at": "2026-02-01T09:00:00+09:00",
+        "ends_at": "2026-02-01T18:00:00+09:00"}),
     ("POST", "/incidents/{incident_id}/page"): Call(
         CALLOUT_EDITORS, {"incident_id": "@incident"}, {}),
     ("GET", "/incidents/{incident_id}/pages"): Call(ALL, {"incident_id": "@paged"}),

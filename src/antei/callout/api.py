@@ -11,6 +11,7 @@ from ninja import Router, Status
 from antei.callout import selectors, services
 from antei.callout.models import EscalationPolicy, Roster
 from antei.callout.schemas import (
+    CoverageOut,
     PageIn,
     PageOut,
     PersonStatusOut,
@@ -19,6 +20,8 @@ from antei.callout.schemas import (
     RosterIn,
     RosterOut,
     RunOut,
+    ShiftIn,
+    ShiftOut,
     StepOut,
     VerificationOut,
     VerificationStatusOut,
@@ -50,7 +53,8 @@ def _roster(r: Roster) -> RosterOut:
     return RosterOut(id=r.pk, code=r.code, name=r.name,
                      members=[m.person.code for m in r.members.all()],
                      rotation_days=r.rotation_days, starts_on=r.starts_on,
-                     handover_hour=r.handover_hour, on_call=selectors.on_call(r))
+                     handover_hour=r.handover_hour, coverage=r.coverage,
+                     night_start_hour=r.night_start_hour, on_call=selectors.on_call(r))
 
 
 def _page(p: dict[str, Any]) -> PageOut:
@@ -82,6 +86,21 @@ def list_rosters(request: HttpRequest) -> list[RosterOut]:
 def create_roster(request: HttpRequest, payload: RosterIn) -> Status[object]:
     roster = services.create_roster(actor=actor(request), **payload.dict())
     return Status(201, _roster(selectors.list_rosters().get(pk=roster.pk)))
+
+
+@router.get("/rosters/{code}/coverage", auth=VIEW, response=_responses(200, CoverageOut))
+def roster_coverage(request: HttpRequest, code: str) -> object:
+    """Gaps in the coming week: covered time (nights / holidays by the business calendar)
+    where nobody is on call or the person on call cannot be reached (A1-II-3, A2-RESP-1)."""
+    return selectors.roster_coverage(selectors.get_roster(code))
+
+
+@router.post("/rosters/{code}/shifts", auth=EDIT, response=_responses(201, ShiftOut))
+def add_shift(request: HttpRequest, code: str, payload: ShiftIn) -> Status[object]:
+    """A shift or cover; overlapping shifts for one person are a 422."""
+    row = services.add_roster_override(actor=actor(request), roster=code, **payload.dict())
+    return Status(201, ShiftOut(id=row.pk, roster=code, person=row.person.code,
+                                starts_at=row.starts_at, ends_at=row.ends_at))
 
 
 @router.post("/incidents/{incident_id}/page", auth=EDIT, response=_responses(201, RunOut))

@@ -29,6 +29,7 @@ from antei.org import domain as org_domain
 ACK_LABEL = "受領確認（クリックで応答）"
 REFERENCE_LABEL = "参照番号"
 REFERENCE_HEADER = "X-Antei-Reference"
+TLS_MODES = ("starttls", "ssl", "none")
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,31 @@ class EmailChannel:
     password: str = ""
     starttls: bool = False
     use_ssl: bool = False
+    ca_file: str = ""  # a CA (or self-signed certificate) to trust besides the system's
+    config_error: str = ""  # a misconfiguration: every send fails saying so
     kind: str = "email"
 
     @classmethod
     def from_settings(cls) -> EmailChannel:
+        """ANTEI_SMTP_TLS (starttls | ssl | none) wins over ANTEI_SMTP_STARTTLS/_SSL."""
+        starttls, use_ssl, problem = settings.SMTP_STARTTLS, settings.SMTP_SSL, ""
+        mode = getattr(settings, "SMTP_TLS", "")
+        if mode:
+            if mode in TLS_MODES:
+                starttls, use_ssl = mode == "starttls", mode == "ssl"
+            else:
+                problem = f"ANTEI_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {mode!r}"
         return cls(
             host=settings.SMTP_HOST, port=settings.SMTP_PORT, mail_from=settings.MAIL_FROM,
             timeout=settings.SMTP_TIMEOUT, user=settings.SMTP_USER,
-            password=settings.SMTP_PASSWORD, starttls=settings.SMTP_STARTTLS,
-            use_ssl=settings.SMTP_SSL,
+            password=settings.SMTP_PASSWORD, starttls=starttls, use_ssl=use_ssl,
+            ca_file=getattr(settings, "SMTP_CA_FILE", ""), config_error=problem,
         )
+
+    def _tls(self) -> ssl.SSLContext:
+        """Certificates and host names are always verified (a relay that cannot prove who
+        it is may be reading the call-out); trust an own CA with ANTEI_SMTP_CA_FILE."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
     def build(self, address: str, message: Message) -> EmailMessage:
         """The e-mail as it will be sent (exposed for previews and tests)."""
@@ -133,6 +149,8 @@ class EmailChannel:
     def send(self, address: str, message: Message) -> DeliveryResult:
         """Send one e-mail. Refused connections, timeouts, TLS and SMTP errors come back as
         ok=False with the error text; acceptance as ok=True with the server's reply."""
+        if self.config_error:
+            return DeliveryResult(False, self.kind, address, self.config_error)
         try:
             mail = self.build(address, message)
             reply = self._transmit(address, mail)
@@ -142,10 +160,8 @@ class EmailChannel:
 
     def _connect(self) -> smtplib.SMTP:
         if self.use_ssl:
-            return smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout,
-                context=ssl.create_default_context(),
-            )
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                    context=self._tls())
         return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
 
     def _transmit(self, address: str, mail: EmailMessage) -> str:
@@ -153,7 +169,7 @@ class EmailChannel:
         # to keep it for the delivery record.
         with self._connect() as smtp:
             if self.starttls and not self.use_ssl:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self._tls())
             smtp.ehlo_or_helo_if_needed()
             if self.user:
                 smtp.login(self.user, self.password)

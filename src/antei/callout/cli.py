@@ -5,6 +5,7 @@
     antei contacts verify --all         send a test to every contact point
     antei contacts verify --id N        … to one contact point
     antei contacts status               people without a verified contact are flagged
+    antei callout smtp-inbox [--host H] [--port N]   acknowledge pages by e-mail reply
 
 Catalog: C02, A2-RESP-1.
 """
@@ -34,6 +35,13 @@ def register(sub: Any) -> None:
     verify.add_argument("--window", type=int, default=60, help="minutes to acknowledge")
     verify.set_defaults(func=cmd_verify)
     contacts.add_parser("status", help="verification status").set_defaults(func=cmd_status)
+
+    callout = sub.add_parser("callout", help="call-out services").add_subparsers(
+        dest="action", required=True)
+    inbox = callout.add_parser("smtp-inbox", help="acknowledge pages from e-mail replies")
+    inbox.add_argument("--host", default="127.0.0.1")
+    inbox.add_argument("--port", type=int, default=2525)
+    inbox.set_defaults(func=cmd_smtp_inbox)
 
 
 def _actor() -> Any:
@@ -90,4 +98,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         for c in row.contacts:
             print(f"    {c['kind']:<8} {c['address']:<40} verified={c['verified_at'] or '-'} "
                   f"last={c['last_result'] or '-'}")
+    return 0
+
+
+def cmd_smtp_inbox(args: argparse.Namespace) -> int:
+    from antei.callout import inbox
+
+    print(f"antei: acknowledging replies on smtp://{args.host}:{args.port}/", flush=True)
+    inbox.serve(args.host, args.port)
     return 0

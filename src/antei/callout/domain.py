@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from itertools import pairwise
 
 from antei.core.domain import Violation, check_choice, check_code
 
@@ -148,12 +149,16 @@ class RosterSpec:
 
 
 def check_roster(code: str, name: str, members: Sequence[str],
-                 rotation_days: int) -> list[Violation]:
+                 rotation_days: int, coverage: str = "always",
+                 night_start_hour: int = 18) -> list[Violation]:
+    """Members may be empty: such a roster is covered by its shifts (overrides) only."""
     out = check_code(code)
     if not name.strip():
         out.append(Violation("name", "required"))
-    if not members:
-        out.append(Violation("members", "required"))
+    out += check_choice(coverage, [c.value for c in Coverage], "coverage")
+    if not 0 <= night_start_hour <= 23:
+        out.append(Violation("night_start_hour", "choice",
+                             {"value": night_start_hour, "choices": "0–23"}))
     if rotation_days <= 0:
         out.append(Violation("rotation_days", "positive", {"value": rotation_days}))
     dupes = sorted({m for m in members if list(members).count(m) > 1})
@@ -183,3 +188,103 @@ def fallback_order(members: Sequence[str], start: str) -> list[str]:
         return list(members)
     i = list(members).index(start)
     return [*members[i + 1:], *members[:i]]
+
+
+# --- coverage: who is on call when, and where nobody is (A1-II-3) ---------------------------
+
+
+class Coverage(StrEnum):
+    """When a roster must have someone on call. Nights and holidays follow the business
+    calendar: a night runs from `night_start_hour` on a business day to the handover hour
+    of the next day; a holiday is a whole non-business day (weekend, holiday, 12/31–1/3)."""
+
+    ALWAYS = "always"
+    NIGHTS = "nights"
+    HOLIDAYS = "holidays"
+    OFF_HOURS = "off_hours"  # nights and holidays
+
+
+Window = tuple[datetime, datetime]
+
+
+def _merge(windows: Sequence[Window]) -> list[Window]:
+    out: list[Window] = []
+    for a, b in sorted(windows):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def covered_windows(coverage: str, days: Sequence[tuple[date, bool]], zone: tzinfo,
+                    handover_hour: int, night_start_hour: int) -> list[Window]:
+    """The times a roster must cover, from `days` ((day, is_business_day), consecutive,
+    in the institution's zone). ALWAYS covers every listed day whole."""
+    def at(d: date, hour: int) -> datetime:
+        return datetime.combine(d, time(hour), tzinfo=zone)
+
+    out: list[Window] = []
+    for d, is_business in days:
+        whole = (at(d, 0), at(d + timedelta(days=1), 0))
+        if coverage == Coverage.ALWAYS:
+            out.append(whole)
+            continue
+        if not is_business and coverage in (Coverage.HOLIDAYS, Coverage.OFF_HOURS):
+            out.append(whole)
+        if is_business and coverage in (Coverage.NIGHTS, Coverage.OFF_HOURS):
+            out.append((at(d, night_start_hour), at(d + timedelta(days=1), handover_hour)))
+    return _merge(out)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch of covered time where nobody can be called: `reason` nobody (no member,
+    no shift) or unreachable (`person` is on call but inactive or without a verified
+    contact point, A2-RESP-1)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    person: str | None = None
+
+
+def coverage_gaps(roster: RosterSpec, windows: Sequence[Window], start: datetime,
+                  end: datetime, unreachable: frozenset[str] = frozenset()) -> list[Gap]:
+    """Every gap in [start, end) within `windows`: the roster is evaluated at each point
+    where the answer can change (window edges, handovers, shift edges)."""
+    clipped = [(max(a, start), min(b, end)) for a, b in windows if a < end and b > start]
+    points = {p for w in clipped for p in w}
+    if roster.members and roster.rotation_days > 0:
+        period = timedelta(days=roster.rotation_days)
+        t = roster.starts_at + max(0, (start - roster.starts_at) // period) * period
+        while t < end:
+            if t > start:
+                points.add(t)
+            t += period
+    points |= {p for o in roster.overrides for p in (o.starts_at, o.ends_at) if start < p < end}
+    ordered = sorted(points)
+    gaps: list[Gap] = []
+    for a, b in pairwise(ordered):
+        if not any(w0 <= a < w1 for w0, w1 in clipped):
+            continue
+        who = current_on_call(roster, a)
+        reason = ("nobody" if who is None
+                  else "unreachable" if who in unreachable else None)
+        if reason is None:
+            continue
+        person = None if reason == "nobody" else who
+        last = gaps[-1] if gaps else None
+        if last and last.ends_at == a and (last.reason, last.person) == (reason, person):
+            gaps[-1] = Gap(last.starts_at, b, reason, person)
+        else:
+            gaps.append(Gap(a, b, reason, person))
+    return gaps
+
+
+def overlapping_shift(shifts: Sequence[RosterOverride],
+                      new: RosterOverride) -> RosterOverride | None:
+    """An existing shift of the same person overlapping `new`: one person cannot hold
+    two shifts at once (the second would hide a gap)."""
+    return next((s for s in shifts if s.person == new.person
+                 and s.starts_at < new.ends_at and new.starts_at < s.ends_at), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from antei.incidents.models import Incident
+from antei.incidents.models import Incident, Report
 from antei.inventory.models import System
 from antei.org.models import ContactPoint, Person
 
@@ -22,6 +22,9 @@ class Roster(models.Model):
     rotation_days = models.PositiveSmallIntegerField(_("rotation (days)"), default=7)
     starts_on = models.DateField(_("first turn starts on"))
     handover_hour = models.PositiveSmallIntegerField(_("handover hour (JST)"), default=9)
+    # always | nights | holidays | off_hours: nights and holidays follow the bank calendar
+    coverage = models.CharField(_("coverage"), max_length=16, default="always")
+    night_start_hour = models.PositiveSmallIntegerField(_("night starts (JST)"), default=18)
 
     class Meta:
         ordering = ["code"]
@@ -113,9 +116,18 @@ class EscalationRun(models.Model):
     started_at = models.DateTimeField(_("started at"))
     started_by = models.CharField(_("started by"), max_length=150)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # manual (someone pressed start / the API), opened (automatic when the incident was
+    # opened) or first_report (the 第1報 to the management distribution): the automatic
+    # ones happen once per incident, whatever retries or second workers do.
+    trigger = models.CharField(_("trigger"), max_length=16, default="manual")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["incident", "trigger"], condition=~models.Q(trigger="manual"),
+            name="one_automatic_run_per_trigger")]
 
     def __str__(self) -> str:
         return f"call-out {self.pk} ({self.state})"

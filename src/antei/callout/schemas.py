@@ -47,6 +47,9 @@ class RosterIn(Schema):
     rotation_days: StrictInt = 7
     starts_on: date
     handover_hour: StrictInt = Field(9, description="hour of the handover, Asia/Tokyo")
+    coverage: str = Field("always", description="always | nights | holidays | off_hours "
+                          "(nights and holidays from the bank's business calendar)")
+    night_start_hour: StrictInt = Field(18, description="nights start at this hour, JST")
 
 
 class RosterOut(Schema):
@@ -57,7 +60,39 @@ class RosterOut(Schema):
     rotation_days: int
     starts_on: date
     handover_hour: int
+    coverage: str
+    night_start_hour: int
     on_call: str | None
+
+
+class ShiftIn(Schema):
+    person: str = Field(..., description="person code")
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ShiftOut(ShiftIn):
+    id: int
+    roster: str
+
+
+class GapOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    reason: str = Field(..., description="nobody (no one on call) | unreachable (the person "
+                        "on call is inactive or has no verified contact point)")
+    person: str | None
+    person_name: str
+
+
+class CoverageOut(Schema):
+    roster: str
+    coverage: str
+    since: datetime
+    until: datetime = Field(..., description="a week ahead")
+    members_without_verified_contact: list[str] = Field(
+        ..., description="not on call until a contact is verified (A2-RESP-1)")
+    gaps: list[GapOut]
 
 
 class PageIn(Schema):

@@ -7,12 +7,13 @@ Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from antei.calendars import selectors as calendar_selectors
 from antei.callout import domain
 from antei.callout.models import (
     ContactVerification,
@@ -41,8 +42,22 @@ def get_policy(policy_id: int) -> EscalationPolicy:
     return found
 
 
+def get_policy_by_code(code: str) -> EscalationPolicy:
+    found = list_policies().filter(code=code).first()
+    if found is None:
+        raise NotFound("escalation policy", code)
+    return found
+
+
 def list_rosters() -> QuerySet[Roster]:
     return Roster.objects.prefetch_related("members__person", "overrides__person")
+
+
+def get_roster(code: str) -> Roster:
+    found = list_rosters().filter(code=code).first()
+    if found is None:
+        raise NotFound("roster", code)
+    return found
 
 
 def step_specs(policy: EscalationPolicy) -> list[domain.StepSpec]:
@@ -50,6 +65,15 @@ def step_specs(policy: EscalationPolicy) -> list[domain.StepSpec]:
                             people=tuple(s.people), roster=s.roster.code if s.roster else None,
                             next_step=s.next_step)
             for s in policy.steps.select_related("roster").order_by("position")]
+
+
+def run_steps(run: EscalationRun) -> list[domain.StepSpec]:
+    """The steps a run walks: its policy's, or for a first report (第1報) only the
+    policy's management distribution steps, in order (M-3.3, A1-II-5)."""
+    steps = step_specs(run.policy)
+    if run.trigger != "first_report":
+        return steps
+    return [replace(s, next_step=None) for s in steps if s.kind == domain.StepKind.DISTRIBUTION]
 
 
 def roster_start(roster: Roster) -> datetime:
@@ -205,3 +229,44 @@ def verification_status(actor: Actor) -> list[PersonContactStatus]:
                 "is_failing": bool(last and last.status in ("failed", "expired"))})
         out.append(row)
     return out
+
+
+# --- roster coverage -----------------------------------------------------------------------
+
+COVERAGE_HORIZON_DAYS = 7
+
+
+def _people_without_verified_contact(codes: set[str]) -> set[str]:
+    """Of `codes`, who cannot be on call: inactive, or no verified contact (A2-RESP-1)."""
+    ok = set(Person.objects.filter(code__in=codes, is_active=True,
+                                   contact_points__verified_at__isnull=False)
+             .values_list("code", flat=True))
+    return codes - ok
+
+
+def roster_coverage(roster: Roster, now: datetime | None = None,
+                    days: int = COVERAGE_HORIZON_DAYS) -> dict[str, Any]:
+    """Gaps in the next `days` (default a week ahead): covered time where nobody is on
+    call or the person on call has no verified contact; nights and holidays follow the
+    bank calendar (A1-II-3, A2-RESP-1)."""
+    now = now or clock.now()
+    zone = clock.display_zone()
+    spec = roster_spec(roster)
+    first = now.astimezone(zone).date() - timedelta(days=1)  # a night begun yesterday
+    calendar = calendar_selectors.bank_calendar()
+    span = [(first + timedelta(days=i), calendar.is_business_day(first + timedelta(days=i)))
+            for i in range(days + 2)]
+    windows = domain.covered_windows(roster.coverage, span, zone, roster.handover_hour,
+                                     roster.night_start_hour)
+    codes = set(spec.members) | {o.person for o in spec.overrides}
+    unverified = _people_without_verified_contact(codes)
+    gaps = domain.coverage_gaps(spec, windows, now, now + timedelta(days=days),
+                                frozenset(unverified))
+    names = dict(Person.objects.filter(code__in=codes).values_list("code", "name"))
+    return {
+        "roster": roster.code, "coverage": roster.coverage, "since": now,
+        "until": now + timedelta(days=days),
+        "members_without_verified_contact": sorted(c for c in unverified if c in spec.members),
+        "gaps": [{"starts_at": g.starts_at, "ends_at": g.ends_at, "reason": g.reason,
+                  "person": g.person, "person_name": names.get(g.person or "", "")}
+                 for g in gaps]}

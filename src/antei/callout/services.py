@@ -1,85 +1,86 @@
-"""Writers for call-out: rosters, escalation policies, paging, escalation, acknowledgement
-and contact verification. One transaction each, audited in it.
-
-How a call-out runs (durable: every fact is a row, nothing lives only in memory):
-1. `page_incident` creates the run at step 0 with a fresh `token`, one *pending* page per
-   recipient, and, on commit, enqueues delivery and an `escalate(run, token)` timer for
-   `next_at`.
-2. `deliver_pending` claims each pending page, tries the person's contact points by priority
-   through `channels.send` (one Delivery row per attempt), and marks it sent or failed.
-   A roster page that failed falls back to the next person on the roster. A step whose
-   every page failed is recorded loudly (timeline 'CALL-OUT FAILED' + audit) and the run
-   moves on at once.
-3. `escalate(run, token)` acts only if the token is still the run's: a stale or duplicate
-   timer does nothing. The periodic `sweep` does the same for every due run, so a lost
-   timer only delays a step by one sweep.
-4. Any acknowledgement stops the run (the token changes, so pending timers go stale).
+"""Writers for call-out: rosters and escalation policies here; paging and escalation in
+`services_paging`, contact verification in `services_verify`, signed links in
+`services_links`. Every public writer is importable from this module. One transaction each,
+audited in it.
 
 Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5, M-3.3.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
-from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
+from django.db import transaction
 
-from antei.callout import channels, domain, selectors
-from antei.callout.domain import PageStatus, RunState, StepKind
+from antei.callout import domain, selectors, services_paging, services_verify
+from antei.callout import services_links as links
 from antei.callout.models import (
-    CalloutFailure,
-    ContactVerification,
-    Delivery,
     EscalationPolicy,
     EscalationRun,
     EscalationStep,
-    Page,
     Roster,
     RosterMember,
     RosterOverride,
 )
+from antei.callout.services_links import ACK_MAX_AGE, ack_url, sign
+from antei.callout.services_paging import (
+    acknowledge_page,
+    deliver_pending,
+    escalate,
+    page_incident,
+)
+from antei.callout.services_verify import (
+    VERIFY_WINDOW_MINUTES,
+    expire_verifications,
+    verify_all,
+    verify_contact_point,
+)
 from antei.core import audit, clock, registry
-from antei.core.actor import Actor, Source, system_actor
+from antei.core.actor import Actor, Source
 from antei.core.domain import Violation
-from antei.core.errors import Conflict, InvalidInput, field_error
+from antei.core.errors import InvalidInput
 from antei.core.roles import Perm, Role
-from antei.incidents import services as incident_services
-from antei.incidents.models import Incident
 from antei.inventory.models import System
-from antei.org.models import ContactPoint, Person
+from antei.org.models import Person
 
-log = logging.getLogger(__name__)
-
-ACK_MAX_AGE = timedelta(hours=24)
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a sender that crashed mid-delivery is retried after
-VERIFY_WINDOW_MINUTES = 60
-_SIGNER_SALT = "antei.callout.ack"
+__all__ = [
+    "ACK_MAX_AGE", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link", "acknowledge_page",
+    "add_roster_override", "create_policy", "create_roster", "deliver_pending",
+    "describe_link", "escalate", "expire_verifications", "page_incident", "sign", "sweep",
+    "update_policy", "update_roster", "verify_all", "verify_contact_point",
+]
 
 
 # --- rosters -------------------------------------------------------------------------------
 
 
-def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
-                  rotation_days: int = 7, starts_on: date, handover_hour: int = 9) -> Roster:
-    """An on-call roster: people in turn, `rotation_days` each (A1-II-3)."""
-    registry.require(actor, Perm.CALLOUT_EDIT)
-    problems = domain.check_roster(code, name, members, rotation_days)
+def _roster_problems(code: str, name: str, members: Sequence[str], rotation_days: int,
+                     handover_hour: int, coverage: str,
+                     night_start_hour: int) -> list[Violation]:
+    problems = domain.check_roster(code, name, members, rotation_days, coverage,
+                                   night_start_hour)
     if not 0 <= handover_hour <= 23:
         problems.append(Violation("handover_hour", "choice", {
             "value": handover_hour, "choices": "0–23"}))
-    registry.reject(problems)
+    return problems
+
+
+def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
+                  rotation_days: int = 7, starts_on: date, handover_hour: int = 9,
+                  coverage: str = "always", night_start_hour: int = 18) -> Roster:
+    """An on-call roster: people in turn, `rotation_days` each, covering all the time or
+    only nights / holidays / both by the business calendar (A1-II-3). With no members it
+    is covered by its shifts only."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    registry.reject(_roster_problems(code, name, members, rotation_days, handover_hour,
+                                     coverage, night_start_hour))
     with transaction.atomic():
         registry.ensure_unique(Roster, "code", code)
         people = _people(members, "members")
         roster = Roster.objects.create(code=code, name=name.strip(), rotation_days=rotation_days,
-                                       starts_on=starts_on, handover_hour=handover_hour)
+                                       starts_on=starts_on, handover_hour=handover_hour,
+                                       coverage=coverage, night_start_hour=night_start_hour)
         RosterMember.objects.bulk_create(RosterMember(roster=roster, person=p, position=i)
                                          for i, p in enumerate(people))
         audit.record(actor=actor, action="callout.roster.create", obj=roster,
@@ -87,20 +88,56 @@ def create_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
         return roster
 
 
+def update_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
+                  rotation_days: int, starts_on: date, handover_hour: int,
+                  coverage: str, night_start_hour: int) -> Roster:
+    """Replace a roster's settings and members (the code stays)."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    registry.reject(_roster_problems(code, name, members, rotation_days, handover_hour,
+                                     coverage, night_start_hour))
+    with transaction.atomic():
+        roster = registry.get(Roster, "roster", code=code)
+        before = {**audit.snapshot(roster), "members": list(
+            roster.members.order_by("position").values_list("person__code", flat=True))}
+        people = _people(members, "members")
+        roster.name, roster.rotation_days, roster.starts_on = name.strip(), rotation_days, starts_on
+        roster.handover_hour, roster.coverage = handover_hour, coverage
+        roster.night_start_hour = night_start_hour
+        roster.save()
+        roster.members.all().delete()
+        RosterMember.objects.bulk_create(RosterMember(roster=roster, person=p, position=i)
+                                         for i, p in enumerate(people))
+        audit.record(actor=actor, action="callout.roster.update", obj=roster, before=before,
+                     after={**audit.snapshot(roster), "members": list(members)})
+        return roster
+
+
 def add_roster_override(*, actor: Actor, roster: str, person: str, starts_at: datetime,
                         ends_at: datetime) -> RosterOverride:
-    """Someone covers a turn from `starts_at` until `ends_at`."""
+    """A shift: someone is on call from `starts_at` until `ends_at` (a swap, sick leave, or
+    the shifts of a roster without rotation). One person cannot hold two overlapping
+    shifts in a roster: refused naming the shift it overlaps."""
     registry.require(actor, Perm.CALLOUT_EDIT)
     if ends_at <= starts_at:
         raise InvalidInput.one("ends_at", "date_order", other=starts_at.isoformat())
     with transaction.atomic():
-        row = RosterOverride.objects.create(
-            roster=registry.get(Roster, "roster", code=roster),
-            person=registry.resolve_required(Person, "person", person, kind="person"),
-            starts_at=starts_at, ends_at=ends_at)
-        audit.record(actor=actor, action="callout.roster.override", obj=row.roster,
-                     after=audit.snapshot(row))
-        return row
+        row = registry.get(Roster, "roster", code=roster)
+        who = registry.resolve_required(Person, "person", person, kind="person")
+        existing = [domain.RosterOverride(who.code, o.starts_at, o.ends_at)
+                    for o in RosterOverride.objects.filter(roster=row, person=who)]
+        clash = domain.overlapping_shift(existing, domain.RosterOverride(who.code, starts_at,
+                                                                         ends_at))
+        if clash is not None:
+            zone = clock.display_zone()
+            raise InvalidInput.one(
+                "starts_at", "shift_overlap", person=who.code,
+                other=f"{clash.starts_at.astimezone(zone):%Y-%m-%d %H:%M}–"
+                      f"{clash.ends_at.astimezone(zone):%Y-%m-%d %H:%M}")
+        shift = RosterOverride.objects.create(roster=row, person=who, starts_at=starts_at,
+                                              ends_at=ends_at)
+        audit.record(actor=actor, action="callout.roster.override", obj=row,
+                     after=audit.snapshot(shift))
+        return shift
 
 
 def _people(codes: Sequence[str], fld: str) -> list[Person]:
@@ -124,6 +161,24 @@ def _step_spec(raw: Mapping[str, object]) -> domain.StepSpec:
         next_step=int(str(nxt)) if nxt is not None else None)
 
 
+def _policy_problems(code: str, name: str, specs: Sequence[domain.StepSpec],
+                     rank: int | None) -> list[Violation]:
+    problems = domain.check_policy(code, name, specs)
+    if rank is not None and rank < 1:
+        problems.append(Violation("rank", "positive", {"value": rank}))
+    return problems
+
+
+def _write_steps(policy: EscalationPolicy, specs: Sequence[domain.StepSpec]) -> None:
+    for i, spec in enumerate(specs):
+        _people(spec.people, f"steps[{i}].people")
+        EscalationStep.objects.create(
+            policy=policy, position=i, kind=spec.kind, wait_minutes=spec.wait_minutes,
+            repeats=spec.repeats, people=list(spec.people), next_step=spec.next_step,
+            roster=registry.resolve(Roster, f"steps[{i}].roster", spec.roster,
+                                    kind="roster"))
+
+
 def create_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping[str, object]],
                   rank: int | None = None, system: str | None = None,
                   description: str = "") -> EscalationPolicy:
@@ -131,363 +186,66 @@ def create_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping
     then the next (C02, M-3.3). Refuses empty policies, zero waits and loops."""
     registry.require(actor, Perm.CALLOUT_EDIT)
     specs = [_step_spec(s) for s in steps]
-    problems = domain.check_policy(code, name, specs)
-    if rank is not None and rank < 1:
-        problems.append(Violation("rank", "positive", {"value": rank}))
-    registry.reject(problems)
+    registry.reject(_policy_problems(code, name, specs, rank))
     with transaction.atomic():
         registry.ensure_unique(EscalationPolicy, "code", code)
         policy = EscalationPolicy.objects.create(
             code=code, name=name.strip(), rank=rank, description=description,
             system=registry.resolve(System, "system", system, kind="system"))
-        for i, spec in enumerate(specs):
-            _people(spec.people, f"steps[{i}].people")
-            EscalationStep.objects.create(
-                policy=policy, position=i, kind=spec.kind, wait_minutes=spec.wait_minutes,
-                repeats=spec.repeats, people=list(spec.people), next_step=spec.next_step,
-                roster=registry.resolve(Roster, f"steps[{i}].roster", spec.roster,
-                                        kind="roster"))
+        _write_steps(policy, specs)
         audit.record(actor=actor, action="callout.policy.create", obj=policy,
                      after={**audit.snapshot(policy), "steps": [s.__dict__ for s in specs]})
         return policy
 
 
-# --- paging --------------------------------------------------------------------------------
-
-
-def _conflict(fld: str, rule: str) -> Conflict:
-    error = field_error(fld, rule)
-    return Conflict(error.message, errors=[error])
-
-
-def _new_token() -> str:
-    return uuid.uuid4().hex
-
-
-def _policy_for(incident: Incident, code: str | None) -> EscalationPolicy:
-    if code:
-        return registry.resolve_required(EscalationPolicy, "policy", code,
-                                         kind="escalation policy")
-    by_rank = EscalationPolicy.objects.filter(rank=incident.rank).order_by("code")
-    found = (by_rank.filter(system__in=incident.systems.all()).first()
-             or by_rank.filter(system__isnull=True).first())
-    if found is None:
-        raise InvalidInput.one("policy", "unknown", kind="escalation policy",
-                               value=f"rank {incident.rank}")
-    return found
-
-
-def page_incident(*, actor: Actor, incident_id: int, policy: str | None = None,
-                  now: datetime | None = None) -> EscalationRun:
-    """Start the call-out for an incident: the policy for its rank (and system) unless one
-    is named; step 0 is paged at once (C02, A1-II-5)."""
+def update_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping[str, object]],
+                  rank: int | None = None, system: str | None = None,
+                  description: str = "") -> EscalationPolicy:
+    """Replace a policy's settings and steps. Refused while one of its call-outs is
+    running: the run walks the steps by position."""
     registry.require(actor, Perm.CALLOUT_EDIT)
-    now = now or clock.now()
+    specs = [_step_spec(s) for s in steps]
+    registry.reject(_policy_problems(code, name, specs, rank))
     with transaction.atomic():
-        incident = registry.get(Incident, "incident", pk=incident_id)
-        if EscalationRun.objects.filter(incident=incident, state=RunState.ACTIVE).exists():
-            raise _conflict("incident", "callout_active")
-        chosen = _policy_for(incident, policy)
-        steps = selectors.step_specs(chosen)
-        run = EscalationRun.objects.create(
-            incident=incident, policy=chosen, token=_new_token(),
-            next_at=now + timedelta(minutes=steps[0].wait_minutes), started_at=now,
-            started_by=actor.username)
-        pages = _page_step(run, steps[0], now)
-        audit.record(actor=actor, action="callout.start", obj=run,
-                     after={**audit.snapshot(run), "pages": [p.person.code for p in pages]})
-        incident_services.add_timeline_entry(
-            actor=system_actor(), incident_id=incident.pk, kind="communication",
-            text=f"呼出し開始 / call-out started: {chosen.code} — "
-                 + (", ".join(p.person.name for p in pages) or "—"))
-        if not pages:
-            _raise_failure(run, "no_recipients", now)
-        _schedule(run)
-        return run
+        policy = registry.get(EscalationPolicy, "escalation policy", code=code)
+        if policy.runs.filter(state=domain.RunState.ACTIVE).exists():
+            raise links.conflict("policy", "policy_running")
+        before = {**audit.snapshot(policy), "steps": [
+            s.__dict__ for s in selectors.step_specs(policy)]}
+        policy.name, policy.rank, policy.description = name.strip(), rank, description
+        policy.system = registry.resolve(System, "system", system, kind="system")
+        policy.save()
+        policy.steps.all().delete()
+        _write_steps(policy, specs)
+        audit.record(actor=actor, action="callout.policy.update", obj=policy, before=before,
+                     after={**audit.snapshot(policy), "steps": [s.__dict__ for s in specs]})
+        return policy
 
 
-def _recipients(step: domain.StepSpec, at: datetime) -> tuple[list[Person], Roster | None]:
-    if step.kind == StepKind.ROSTER:
-        roster = Roster.objects.get(code=step.roster)
-        on_call = domain.current_on_call(selectors.roster_spec(roster), at)
-        found = list(Person.objects.filter(code=on_call, is_active=True)) if on_call else []
-        return found, roster
-    people = {p.code: p for p in Person.objects.filter(code__in=step.people, is_active=True)}
-    return [people[c] for c in step.people if c in people], None
-
-
-def _page_step(run: EscalationRun, step: domain.StepSpec, now: datetime) -> list[Page]:
-    people, roster = _recipients(step, now)
-    return [Page.objects.create(run=run, incident_id=run.incident_id, person=p,
-                                step_index=run.step_index, round=run.round, roster=roster,
-                                created_at=now) for p in people]
-
-
-def _schedule(run: EscalationRun) -> None:
-    """On commit: deliver the new pages and set the step's timer (the sweep backs both up)."""
-    run_id, token, at = run.pk, run.token, run.next_at
-
-    def enqueue() -> None:
-        from antei.callout import tasks
-
-        tasks.deliver_pages.enqueue(run_id)
-        tasks.escalate.using(run_after=at).enqueue(run_id, token)
-
-    transaction.on_commit(enqueue, robust=True)
-
-
-def _raise_failure(run: EscalationRun, reason: str, now: datetime) -> bool:
-    """Record, once per step and round, that nobody could be reached: the timeline says
-    CALL-OUT FAILED and the run moves on at the next sweep (A2-RESP-1)."""
-    try:
-        with transaction.atomic():
-            CalloutFailure.objects.create(run=run, step_index=run.step_index, round=run.round,
-                                          raised_at=now, reason=reason)
-    except IntegrityError:
-        return False
-    actor = system_actor()
-    tried = list(run.pages.filter(step_index=run.step_index, round=run.round)
-                 .select_related("person"))
-    who = ", ".join(p.person.name for p in tried) or "—"
-    text = (f"CALL-OUT FAILED / 呼出し失敗: step {run.step_index + 1} "
-            f"({reason}); tried: {who}. 連絡網（印刷用）で電話連絡してください / "
-            f"use the printable call tree: /callout/call-tree/{run.policy_id}/")
-    incident_services.add_timeline_entry(actor=actor, incident_id=run.incident_id,
-                                         kind="status", text=text)
-    audit.record(actor=actor, action="callout.failed", obj=run,
-                 after={"step": run.step_index, "round": run.round, "reason": reason,
-                        "tried": [p.person.code for p in tried]})
-    if run.state == RunState.ACTIVE and reason != "exhausted":
-        run.next_at, run.token = now, _new_token()
-        run.save(update_fields=["next_at", "token"])
-        _schedule(run)
-    return True
-
-
-# --- delivery ------------------------------------------------------------------------------
-
-
-def ack_url(signed: str) -> str:
-    return settings.PUBLIC_URL.rstrip("/") + reverse("callout-ack", args=[signed])
-
-
-def sign(kind: str, pk: int) -> str:
-    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(f"{kind}:{pk}")
-
-
-def _send(kind: str, address: str, message: channels.Message) -> channels.DeliveryResult:
-    """A failing channel is a result, never an exception that stops the call-out."""
-    try:
-        return channels.send(kind, address, message)
-    except Exception as exc:  # a channel bug must not silence the rest of the call-out
-        log.exception("channel %s raised", kind)
-        return channels.DeliveryResult(ok=False, channel=kind, address=address,
-                                       detail=f"error: {exc!r}")
-
-
-def _page_message(page: Page) -> channels.Message:
-    i = page.incident
-    url = ack_url(sign("page", page.pk))
-    return channels.Message(
-        subject=f"[antei] {i.number} R{i.rank} {i.title}",
-        body=(f"障害対応の呼出しです / You are being called out.\n{i.number} ランク{i.rank}: "
-              f"{i.title}\n{i.summary}\n\n受領したら応答してください / Acknowledge: {url}\n"),
-        ack_url=url, reference=f"page-{page.pk}")
-
-
-def deliver_pending(*, run_id: int | None = None, now: datetime | None = None) -> int:
-    """Deliver every pending page (of one run, or all); returns how many were attempted."""
-    now = now or clock.now()
-    attempted = 0
-    for _ in range(50):  # fallback pages are created while delivering: a few passes
-        stale = now - CLAIM_TIMEOUT
-        qs = Page.objects.filter(status=PageStatus.PENDING).filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        if run_id is not None:
-            qs = qs.filter(run_id=run_id)
-        ids = list(qs.order_by("id").values_list("id", flat=True)[:200])
-        if not ids:
-            break
-        for page_id in ids:
-            attempted += _deliver_page(page_id, now)
-    return attempted
-
-
-def _deliver_page(page_id: int, now: datetime) -> int:
-    # The claim is a conditional update: of two senders, one gets the row.
-    claimed = (Page.objects.filter(pk=page_id, status=PageStatus.PENDING)
-               .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-               .update(claimed_at=now))
-    if not claimed:
-        return 0
-    page = Page.objects.select_related("person", "incident").get(pk=page_id)
-    message = _page_message(page)
-    attempts: list[tuple[ContactPoint, channels.DeliveryResult]] = []
-    for cp in page.person.contact_points.order_by("priority", "id"):
-        result = _send(cp.kind, cp.address, message)
-        attempts.append((cp, result))
-        if result.ok:
-            break  # reached: later contact points are the fallbacks (A2-RESP-1)
-    with transaction.atomic():
-        page = registry.get(Page, "page", pk=page_id)
-        for cp, r in attempts:
-            Delivery.objects.create(page=page, contact_point=cp, channel=r.channel or cp.kind,
-                                    address=r.address or cp.address, ok=r.ok,
-                                    detail=r.detail[:4000], provider_id=r.provider_id[:200],
-                                    at=now)
-        if page.status != PageStatus.PENDING:  # acknowledged meanwhile (another route)
-            return 1
-        before = audit.snapshot(page)
-        reached = next(((cp, r) for cp, r in attempts if r.ok), None)
-        if reached:
-            page.status, page.sent_at = PageStatus.SENT, now
-            page.channel, page.address = reached[0].kind, reached[0].address
-        else:
-            page.status = PageStatus.FAILED
-        page.save()
-        audit.record(actor=system_actor(), action=f"callout.page.{page.status}", obj=page,
-                     before=before, after={**audit.snapshot(page),
-                                           "attempts": len(attempts)})
-        run = registry.get(EscalationRun, "call-out", pk=page.run_id)
-        if page.status == PageStatus.FAILED and run.state == RunState.ACTIVE:
-            _fallback(run, page, now)
-            _check_step_reached(run, now)
-    return 1
-
-
-def _fallback(run: EscalationRun, failed: Page, now: datetime) -> None:
-    """A roster page that reached nobody: page the next person on the roster."""
-    if failed.roster_id is None or (failed.step_index, failed.round) != (run.step_index,
-                                                                         run.round):
-        return
-    tried = set(run.pages.filter(step_index=run.step_index, round=run.round)
-                .values_list("person__code", flat=True))
-    members = list(RosterMember.objects.filter(roster_id=failed.roster_id)
-                   .order_by("position").values_list("person__code", flat=True))
-    for code in domain.fallback_order(members, failed.person.code):
-        person = Person.objects.filter(code=code, is_active=True).first()
-        if code not in tried and person is not None:
-            page = Page.objects.create(run=run, incident_id=run.incident_id, person=person,
-                                       step_index=run.step_index, round=run.round,
-                                       roster_id=failed.roster_id, created_at=now)
-            audit.record(actor=system_actor(), action="callout.page.fallback", obj=page,
-                         after={"instead_of": failed.person.code, "person": code})
-            return
-
-
-def _check_step_reached(run: EscalationRun, now: datetime) -> None:
-    pages = run.pages.filter(step_index=run.step_index, round=run.round)
-    if pages.exclude(status=PageStatus.FAILED).exists():
-        return
-    _raise_failure(run, "unreachable", now)
-
-
-# --- escalation ----------------------------------------------------------------------------
-
-
-def escalate(*, run_id: int, token: str, now: datetime | None = None) -> bool:
-    """Move a run on if its step's wait is over and nobody acknowledged. Acts only if
-    `token` is still the run's: a stale or duplicate timer does nothing (returns False)."""
-    now = now or clock.now()
-    actor = system_actor()
-    with transaction.atomic():
-        run = EscalationRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.token != token or run.state != RunState.ACTIVE:
-            return False
-        steps = selectors.step_specs(run.policy)
-        snapshot = domain.RunSnapshot(
-            step_index=run.step_index, round=run.round, next_at=run.next_at,
-            is_active=run.state == RunState.ACTIVE,
-            is_acknowledged=run.pages.filter(acknowledged_at__isnull=False).exists(),
-            is_unreachable=run.failures.filter(step_index=run.step_index,
-                                               round=run.round).exists())
-        action = domain.next_action(steps, snapshot, now)
-        if action.kind in (domain.ActionKind.WAIT, domain.ActionKind.STOP):
-            return False
-        before = audit.snapshot(run)
-        run.pages.filter(step_index=run.step_index, round=run.round,
-                         status=PageStatus.SENT).update(status=PageStatus.ESCALATED)
-        if action.kind is domain.ActionKind.EXHAUSTED:
-            run.state, run.ended_at, run.token = RunState.EXHAUSTED, now, _new_token()
-            run.save()
-            audit.record(actor=actor, action="callout.exhausted", obj=run, before=before,
-                         after=audit.snapshot(run))
-            _raise_failure(run, "exhausted", now)
-            return True
-        run.step_index, run.round, run.token = action.step_index, action.round, _new_token()
-        run.next_at = now + timedelta(minutes=steps[action.step_index].wait_minutes)
-        run.save()
-        pages = _page_step(run, steps[action.step_index], now)
-        audit.record(actor=actor, action=f"callout.{action.kind.value}", obj=run, before=before,
-                     after={**audit.snapshot(run), "pages": [p.person.code for p in pages]})
-        incident_services.add_timeline_entry(
-            actor=actor, incident_id=run.incident_id, kind="communication",
-            text=f"呼出しエスカレーション / call-out {action.kind.value}: step "
-                 f"{action.step_index + 1} — " + (", ".join(p.person.name for p in pages)
-                                                  or "—"))
-        if not pages:
-            _raise_failure(run, "no_recipients", now)
-        _schedule(run)
-        return True
+# --- the worker's pass and signed links ----------------------------------------------------
 
 
 def sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """The worker's periodic pass (every 30 s): deliver what is pending, move every due run
-    on (each with its current token), expire unanswered verifications."""
+    """The worker's periodic pass (every ANTEI_CALLOUT_SWEEP_SECONDS): move every due run
+    on (each with its current token: a lost timer costs one sweep), deliver a chunk of what
+    is pending (queueing the rest), expire unanswered verifications."""
     now = now or clock.now()
-    delivered = deliver_pending(now=now)
     moved = 0
-    due = EscalationRun.objects.filter(state=RunState.ACTIVE, next_at__lte=now)
+    due = EscalationRun.objects.filter(state=domain.RunState.ACTIVE, next_at__lte=now)
     for run_id, token in list(due.values_list("pk", "token")):
         if escalate(run_id=run_id, token=token, now=now):
             moved += 1
-            delivered += deliver_pending(run_id=run_id, now=now)
+    delivered = deliver_pending(now=now, limit=services_paging.DELIVERY_CHUNK)
+    if delivered >= services_paging.DELIVERY_CHUNK:
+        from antei.callout import tasks
+
+        transaction.on_commit(lambda: tasks.deliver_pages.enqueue(None), robust=True)
     return {"delivered": delivered, "escalated": moved, "expired": expire_verifications(now=now)}
-
-
-# --- acknowledgement -----------------------------------------------------------------------
-
-
-def acknowledge_page(*, actor: Actor, page_id: int, now: datetime | None = None) -> Page:
-    """Acknowledge a page (API, CLI, or a logged-in user): the call-out stops."""
-    registry.require(actor, Perm.CALLOUT_EDIT)
-    return _acknowledge(actor, page_id, actor.source.value, now or clock.now())
-
-
-def _acknowledge(actor: Actor, page_id: int, via: str, now: datetime) -> Page:
-    with transaction.atomic():
-        page = registry.get(Page, "page", pk=page_id)
-        if page.acknowledged_at is not None:
-            raise _conflict("page", "already_acknowledged")
-        before = audit.snapshot(page)
-        page.status, page.acknowledged_at, page.acknowledged_via = (
-            PageStatus.ACKNOWLEDGED, now, via)
-        page.save()
-        run = registry.get(EscalationRun, "call-out", pk=page.run_id)
-        if run.state == RunState.ACTIVE:
-            run.state, run.ended_at, run.token = RunState.ACKNOWLEDGED, now, _new_token()
-            run.save(update_fields=["state", "ended_at", "token"])
-        audit.record(actor=actor, action="callout.page.acknowledge", obj=page, before=before,
-                     after=audit.snapshot(page))
-        incident_services.add_timeline_entry(
-            actor=system_actor(), incident_id=page.incident_id, kind="communication",
-            text=f"呼出し応答 / acknowledged: {page.person.name} ({via})")
-        return page
-
-
-def _unsign(signed: str) -> tuple[str, int]:
-    try:
-        value = signing.TimestampSigner(salt=_SIGNER_SALT).unsign(
-            signed, max_age=ACK_MAX_AGE)
-        kind, _, pk = value.partition(":")
-        return kind, int(pk)
-    except (signing.BadSignature, ValueError) as exc:
-        raise InvalidInput.one("link", "link_invalid") from exc
 
 
 def describe_link(signed: str) -> dict[str, object]:
     """What a link acknowledges, for the confirmation page (nothing is changed)."""
-    kind, pk = _unsign(signed)
+    kind, pk = links.unsign(signed)
     return selectors.link_target(kind, pk)
 
 
@@ -496,103 +254,17 @@ def acknowledge_link(*, signed: str, remote_addr: str = "",
     """Acknowledge through a signed single-use link; works without logging in. A tampered,
     expired or used link is refused."""
     now = now or clock.now()
-    kind, pk = _unsign(signed)
+    kind, pk = links.unsign(signed)
     target = selectors.link_target(kind, pk)
     # The person paged may have no account: the link is their authority, for this one row.
     actor = Actor(username=f"link:{target['person']}", role=Role.EXECUTIVE, source=Source.WEB,
                   remote_addr=remote_addr)
     if kind == "page":
-        _acknowledge(actor, pk, "link", now)
+        services_paging.acknowledge(actor, pk, "link", now)
     elif kind == "verify":
-        _confirm_verification(actor, pk, now)
+        services_verify.confirm_verification(actor, pk, now)
     else:  # signed by us, but for something this version does not know
         raise InvalidInput.one("link", "link_invalid")
     return target
 
-
-# --- contact verification ------------------------------------------------------------------
-
-
-def verify_contact_point(*, actor: Actor, contact_id: int,
-                         window_minutes: int = VERIFY_WINDOW_MINUTES,
-                         now: datetime | None = None) -> ContactVerification:
-    """Send a test message that must be acknowledged within the window; only then is the
-    contact point verified (A2-RESP-1: a wrong number is found before the night it matters)."""
-    registry.require(actor, Perm.CALLOUT_EDIT)
-    if window_minutes <= 0:
-        raise InvalidInput.one("window_minutes", "positive", value=window_minutes)
-    now = now or clock.now()
-    with transaction.atomic():
-        cp = registry.get(ContactPoint, "contact point", pk=contact_id)
-        row = ContactVerification.objects.create(
-            contact_point=cp, sent_at=now, expires_at=now + timedelta(minutes=window_minutes),
-            requested_by=actor.username)
-        audit.record(actor=actor, action="callout.verify.request", obj=row,
-                     after=audit.snapshot(row))
-    url = ack_url(sign("verify", row.pk))
-    result = _send(cp.kind, cp.address, channels.Message(
-        subject="[antei] 連絡先確認 / contact check",
-        body=(f"{cp.person.name} 様: 障害時の連絡先確認です。{window_minutes}分以内に次のリンクで"
-              f"応答してください / Please confirm within {window_minutes} minutes: {url}\n"),
-        ack_url=url, reference=f"verify-{row.pk}"))
-    with transaction.atomic():
-        row = registry.get(ContactVerification, "contact verification", pk=row.pk)
-        Delivery.objects.create(verification=row, contact_point=cp, channel=cp.kind,
-                                address=cp.address, ok=result.ok, detail=result.detail[:4000],
-                                provider_id=result.provider_id[:200], at=now)
-        if row.status == "pending":
-            row.status = "sent" if result.ok else "failed"
-            row.save(update_fields=["status"])
-        audit.record(actor=system_actor(), action=f"callout.verify.{row.status}", obj=row,
-                     after={"status": row.status, "detail": result.detail[:500]})
-    return row
-
-
-def verify_all(*, actor: Actor, window_minutes: int = VERIFY_WINDOW_MINUTES,
-               now: datetime | None = None) -> list[ContactVerification]:
-    """Test every contact point of every active person."""
-    registry.require(actor, Perm.CALLOUT_EDIT)
-    ids = ContactPoint.objects.filter(person__is_active=True).order_by(
-        "person__code", "priority", "id").values_list("pk", flat=True)
-    return [verify_contact_point(actor=actor, contact_id=pk, window_minutes=window_minutes,
-                                 now=now) for pk in list(ids)]
-
-
-def _confirm_verification(actor: Actor, verification_id: int, now: datetime) -> None:
-    with transaction.atomic():
-        row = registry.get(ContactVerification, "contact verification", pk=verification_id)
-        if row.confirmed_at is not None:
-            raise _conflict("link", "already_acknowledged")
-        if now > row.expires_at or row.status == "expired":
-            raise InvalidInput.one("link", "link_invalid")
-        before = audit.snapshot(row)
-        row.status, row.confirmed_at = "confirmed", now
-        row.save(update_fields=["status", "confirmed_at"])
-        audit.record(actor=actor, action="callout.verify.confirm", obj=row, before=before,
-                     after=audit.snapshot(row))
-        # org has no writer for this yet; written here, audited under the contact's own type.
-        cp = ContactPoint.objects.select_for_update().get(pk=row.contact_point_id)
-        cp_before = audit.snapshot(cp)
-        cp.verified_at = now
-        cp.save(update_fields=["verified_at"])
-        audit.record(actor=actor, action="contact_point.verified", obj=cp, before=cp_before,
-                     after=audit.snapshot(cp))
-
-
-def expire_verifications(*, now: datetime | None = None) -> int:
-    """Unanswered test messages past their window become 'expired' (a failing contact)."""
-    now = now or clock.now()
-    expired = 0
-    for pk in list(ContactVerification.objects.filter(
-            status__in=["pending", "sent"], expires_at__lt=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            row = registry.get(ContactVerification, "contact verification", pk=pk)
-            if row.status not in ("pending", "sent"):
-                continue
-            row.status = "expired"
-            row.save(update_fields=["status"])
-            audit.record(actor=system_actor(), action="callout.verify.expired", obj=row,
-                         after={"status": "expired"})
-            expired += 1
-    return expired
 

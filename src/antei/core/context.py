@@ -23,6 +23,7 @@ NAVIGATION = [
     ("person-list", _("People"), Perm.ORG_VIEW),
     ("vendor-list", _("Vendors"), Perm.ORG_VIEW),
     ("calendar-month", _("Calendar"), Perm.CALENDAR_VIEW),
+    ("callout-rosters", _("Call-out"), Perm.INCIDENT_VIEW),
     ("audit-log", _("Audit log"), Perm.AUDIT_VIEW),
     ("user-list", _("Logins"), Perm.USERS_MANAGE),
 ]

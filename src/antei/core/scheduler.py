@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
@@ -37,7 +38,7 @@ CRON: tuple[Job, ...] = (
         "antei.incidents.tasks.raise_overdue_deadlines", 60),
     # Call-out: deliver pending pages, escalate unacknowledged steps whose wait is over,
     # expire unanswered contact checks (C02). Backs up the per-step timers.
-    Job("callout.sweep", "antei.callout.tasks.sweep", 30),
+    Job("callout.sweep", "antei.callout.tasks.sweep", settings.CALLOUT_SWEEP_SECONDS),
 )
 
 

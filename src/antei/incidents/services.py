@@ -17,7 +17,7 @@ from antei.core.actor import Actor, system_actor
 from antei.core.domain import Violation, check_choice
 from antei.core.errors import Conflict, InvalidInput, field_error
 from antei.core.roles import Perm
-from antei.incidents import selectors
+from antei.incidents import hooks, selectors
 from antei.incidents.domain import deadlines, reports, roles, states, targets
 from antei.incidents.models import (
     CauseAnalysis,
@@ -153,6 +153,8 @@ def open_incident(
         _timeline(incident, actor, "fact", summary or title, at=detected_at)
         audit.record(actor=actor, action="incident.open", obj=incident,
                      after=incident_snapshot(incident))
+        if not is_external:  # call-out starts on commit (antei.incidents.hooks)
+            hooks.emit_on_commit(hooks.IncidentEvent(hooks.OPENED, incident.pk))
         return incident
 
 
@@ -280,8 +282,9 @@ def issue_report(*, actor: Actor, incident_id: int, kind: str,
     """Issue a report drafted from what is known now; unknowns say so (M-3.3, A1-II-5).
 
     The first report sets `first_report_at`; its recipients are the rank's management
-    distribution (delivery itself comes with call-out). `issued_at` records a report that
-    was sent earlier (not in the future, not before detection); it defaults to now.
+    distribution, reached through the call-out machinery via `hooks` after commit.
+    `issued_at` records a report that was sent earlier (not in the future, not before
+    detection); it defaults to now.
     """
     registry.require(actor, Perm.INCIDENT_EDIT)
     registry.reject(check_choice(kind, [k.value for k in reports.ReportKind], "kind"))
@@ -322,6 +325,9 @@ def issue_report(*, actor: Actor, incident_id: int, kind: str,
         if report_kind is reports.ReportKind.FIRST:
             incident.first_report_at = now
             incident.save(update_fields=["first_report_at"])
+            # Delivered to the rank's management distribution on commit (call-out).
+            hooks.emit_on_commit(hooks.IncidentEvent(hooks.FIRST_REPORT, incident.pk,
+                                                     report.pk))
         _timeline(incident, actor, "report", f"{drafted.title_ja} ({policy.name_ja})", at=now)
         audit.record(actor=actor, action=f"incident.report.{report_kind.value}", obj=incident,
                      before=before, after={"report": report.pk, "kind": report.kind,

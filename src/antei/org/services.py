@@ -7,7 +7,7 @@ C14 (vendor register and contracts).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypedDict
 
 from django.db import transaction
@@ -302,3 +302,19 @@ def delete_contact_point(*, actor: Actor, contact_id: int) -> None:
     with transaction.atomic():
         cp = registry.get(ContactPoint, "contact point", pk=contact_id)
         registry.delete(actor=actor, instance=cp, action="contact_point.delete")
+
+
+def mark_contact_verified(*, actor: Actor, contact_id: int, at: datetime,
+                          evidence: str) -> ContactPoint:
+    """The contact point reached its person: a test message sent to it was acknowledged
+    (A2-RESP-1). No permission is checked here because the proof is the acknowledgement
+    itself (the person may have no account); `evidence` names it (e.g. the verification)
+    and is kept in the audit entry. No route reaches this directly."""
+    with transaction.atomic():
+        cp: ContactPoint = registry.get(ContactPoint, "contact point", pk=contact_id)
+        before = audit.snapshot(cp)
+        cp.verified_at = at
+        cp.save(update_fields=["verified_at"])
+        audit.record(actor=actor, action="contact_point.verified", obj=cp, before=before,
+                     after=audit.snapshot(cp), reason=evidence)
+        return cp
