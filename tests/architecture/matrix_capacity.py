@@ -4,13 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from antei.capacity import services as capacity_services
 from antei.core.actor import Actor
-from tests.architecture.matrix import Call
+from antei.core.roles import Role
+from tests.architecture.matrix import CAPACITY_EDITORS, Call
 
-EXPECTED: dict[tuple[str, str], Call] = {}
+ALL_ROLES = frozenset(Role)
+LIMIT = {"system": "CORE", "kind": "disk", "name": "新ディスク", "value": 500, "unit": "GB",
+         "warning": 400, "critical": 450}
+
+EXPECTED: dict[tuple[str, str], Call] = {
+    ("GET", "/limits"): Call(ALL_ROLES),
+    ("POST", "/limits"): Call(CAPACITY_EDITORS, body=LIMIT),
+    ("GET", "/limits/{limit_id}"): Call(ALL_ROLES, {"limit_id": "@limit"}),
+    ("PATCH", "/limits/{limit_id}"): Call(CAPACITY_EDITORS, {"limit_id": "@limit"},
+                                          {"unit": "%"}),
+    ("DELETE", "/limits/{limit_id}"): Call(CAPACITY_EDITORS, {"limit_id": "@spare_limit"}),
+    ("POST", "/limits/{limit_id}/measurements"): Call(
+        CAPACITY_EDITORS, {"limit_id": "@limit"},
+        [{"at": "2026-01-05T09:00:00+09:00", "value": 41.5}]),  # type: ignore[arg-type]
+    ("GET", "/limits/{limit_id}/forecast"): Call(ALL_ROLES, {"limit_id": "@limit"}),
+    ("POST", "/limits/{limit_id}/links"): Call(CAPACITY_EDITORS, {"limit_id": "@limit"},
+                                               {"downstream": "@link_to"}),
+    ("POST", "/capacity/what-if"): Call(CAPACITY_EDITORS, body={"factor": 2.0,
+                                                                "from": "2030-04-01"}),
+}
 
 
 def build(actor: Actor, world: dict[str, Any]) -> dict[str, Any]:
     """Create the rows the paths above name ('@name' -> id); `world` holds the base bank
     (systems CORE and EDGE, department OPS, people P1 and P2, vendor VND, incidents)."""
-    return {}
+    def make(name: str) -> int:
+        return capacity_services.create_limit(actor=actor, system="CORE", kind="log_area",
+                                              name=name, value=100, warning=80,
+                                              critical=90, unit="%").pk
+
+    found = {"@limit": make("ログ領域"), "@spare_limit": make("予備"),
+             "@link_to": make("出力")}
+    # Bodies are not looked up in the world: the shared body gets this world's id.
+    body = EXPECTED[("POST", "/limits/{limit_id}/links")].body
+    assert isinstance(body, dict)
+    body["downstream"] = found["@link_to"]
+    return found

@@ -43,6 +43,7 @@ HISTORY_DAYS = 730
 HORIZON_DAYS = 180
 ALPHA = 0.2
 SPARK_DAYS = 90
+PEAK_DAYS = 30  # the expected peak of the margin policy: last year's and the next 30 days'
 BATCH_SAFETY_MINUTES = 30
 
 
@@ -85,9 +86,16 @@ def where_label(limit: Limit) -> str:
 
 
 def _metric(limit: Limit) -> str:
-    kind = str(KIND_LABELS.get(limit.kind, limit.kind))
-    return limit.name if limit.name.lower() == kind.lower() else f"{kind}「{limit.name}」" \
-        if lang() == "ja" else f"{kind} '{limit.name}'"
+    """"log area" when the limit's name is just its kind, else "log area 'APL-LOG'"."""
+    label = KIND_LABELS.get(limit.kind, limit.kind)
+    kind = str(label)
+    names = set()
+    for code in ("en", "ja"):
+        with translation.override(code):
+            names.add(str(label).lower())
+    if limit.name.lower() in names:
+        return kind
+    return f"{kind}「{limit.name}」" if lang() == "ja" else f"{kind} '{limit.name}'"
 
 
 @dataclasses.dataclass
@@ -210,7 +218,8 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
                 "peer_value": peer.value, "peer_id": peer.id}})
         with np.errstate(all="ignore"):
             seen = np.nanmax(recent[i]) if np.isfinite(recent[i]).any() else np.nan
-            ahead = np.nanmax(fc.point[i]) if np.isfinite(fc.point[i]).any() else np.nan
+            soon = fc.point[i, :PEAK_DAYS]
+            ahead = np.nanmax(soon) if np.isfinite(soon).any() else np.nan
         peak = float(np.nanmax([seen, ahead])) if np.isfinite([seen, ahead]).any() \
             else float("nan")
         if domain.margin_violated(value=limit.value, expected_peak=peak,
