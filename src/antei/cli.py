@@ -208,11 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from antei.calendars import cli as calendar_cli
     from antei.callout import cli as callout_cli
+    from antei.capacity import cli as capacity_cli
     from antei.incidents import cli as incident_cli
 
     calendar_cli.register(sub)
     incident_cli.register(sub)
     callout_cli.register(sub)
+    capacity_cli.register(sub)
     return parser
 
 

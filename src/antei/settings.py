@@ -192,6 +192,8 @@ WEBHOOK_SECRET = os.environ.get("ANTEI_WEBHOOK_SECRET", "")
 HTTP_TIMEOUT = float(os.environ.get("ANTEI_HTTP_TIMEOUT", "5"))
 # Where people's acknowledgement links point (the address they reach antei at).
 PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Capacity: the Prometheus server limits with a PromQL expression are pulled from.
+PROMETHEUS_URL = os.environ.get("ANTEI_PROMETHEUS_URL", "")
 
 LOGGING = {
     "version": 1,
