@@ -11,7 +11,7 @@ Warnings (codes): insufficient_data, breached, breach_before (before the next re
 housekeeping, A2-PERF-SET-3), jump (A2-PERF-SET-2), stale, step (A2-PERF-CAP-5) from the
 kernel; standby_mismatch (active and standby limits differ, A1-I-8) and margin (no
 production-equivalent test and the value is less than X% above the expected peak, M-2.2)
-from the registry; batch_overrun (A1-I-7) and resolution (A2-PERF-CAP-1) per batch job.
+and review_overdue (A2-PERF-SET-7) from the registry; batch_overrun (A1-I-7) and resolution (A2-PERF-CAP-1) per batch job.
 
 Catalog: C07, C08, M-2.2, M-2.3, A1-I-7, A1-I-8, A1-I-26, A2-SWA-8, A2-PERF-CAP-1, 5,
 A2-PERF-SET-2, 3.
@@ -139,6 +139,12 @@ def _next_event(limit: Limit) -> tuple[str, date] | None:
     return what, when
 
 
+def _review_due(limit: Limit) -> date | None:
+    if not limit.review_interval_days or limit.last_reviewed_on is None:
+        return None
+    return limit.last_reviewed_on + timedelta(days=limit.review_interval_days)
+
+
 def _event_name(what: str) -> str:
     return _("next review") if what == "review" else _("next housekeeping")
 
@@ -160,6 +166,10 @@ def _warning_message(code: str, params: dict[str, Any], limit: Limit, year: int)
                  "(A2-PERF-SET-3).") % {"lo": _fmt_day(p["lo"], year),
                                         "event": _event_name(p["event"]),
                                         "date": _fmt_day(p["date"], year)}
+    if code == "review_overdue":
+        return _("The review was due on %(due)s and has not been done: a limit nobody "
+                 "reviews is how interest digits stayed unchanged for decades "
+                 "(A2-PERF-SET-7).") % {"due": p["due"].isoformat()}
     if code == "standby_mismatch":
         return _("%(peer)s (%(env)s) has a different limit for the same item: %(peer_value)s "
                  "instead of %(value)s. A takeover changes the limit (A1-I-8).") % {
@@ -212,6 +222,9 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             if w.code == "breach_before" and events[i]:
                 params["event"] = events[i][0]  # type: ignore[index]
             warns.append({"code": w.code, "params": params})
+        overdue = _review_due(limit)
+        if overdue is not None and overdue < run.as_of:
+            warns.append({"code": "review_overdue", "params": {"due": overdue}})
         for peer in peers.get(limit.pk, []):
             warns.append({"code": "standby_mismatch", "params": {
                 "peer": peer.component, "environment": peer.environment,
@@ -253,7 +266,8 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             "days_to_breach": days if days >= 0 else None,
             "warnings": warns, "explanation": " ".join(
                 [explanation, *(w["message"] for w in warns
-                                if w["code"] in ("standby_mismatch", "margin", "jump"))]),
+                                if w["code"] in ("standby_mismatch", "margin", "jump",
+                                                 "review_overdue"))]),
         }
         if spark:
             row["spark"] = _spark(run, i)

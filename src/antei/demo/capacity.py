@@ -131,20 +131,20 @@ def _series(today: date) -> dict[tuple[str, str | None, str], Callable[[], np.nd
             * np.where(gotoo, 1.25, 1.0) * rng.lognormal(0, 0.04, DAYS)
 
     def web() -> np.ndarray:
-        return 1500 * np.exp(t / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
+        return 2200 * np.exp((t - DAYS) / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
             * rng.lognormal(0, 0.05, DAYS)
 
     def app() -> np.ndarray:
-        return 900 * np.exp(t / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
+        return 800 * np.exp((t - DAYS) / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
             * rng.lognormal(0, 0.05, DAYS)
 
     def db() -> np.ndarray:
-        return 260 * np.exp(t / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
+        return 330 * np.exp((t - DAYS) / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
             * rng.lognormal(0, 0.05, DAYS)
 
     def dd_in() -> np.ndarray:
         pension = np.array([d.day == 15 and d.month % 2 == 0 for d in days])
-        return np.where(business, 120_000, np.nan) * np.where(gotoo, 1.8, 1.0) \
+        return np.where(business, 80_000, np.nan) * np.where(gotoo, 1.8, 1.0) \
             * np.where(month_end | pension, 2.3, 1.0) * rng.lognormal(0, 0.04, DAYS)
 
     def dd_out() -> np.ndarray:
