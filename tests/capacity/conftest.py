@@ -47,7 +47,8 @@ def make_limit(bank: dict[str, Any], admin_actor: Actor) -> Callable[..., Limit]
 
 
 def daily(values: Sequence[float], *, end: date | None = None) -> list[dict[str, Any]]:
-    """Rows of one reading a day at 00:00 Tokyo (never in the future), the last on ``end`` (default today)."""
+    """Rows of one reading a day at 00:00 Tokyo (never in the future), the last on
+    ``end`` (default today)."""
     end = end or selectors.today()
     zone = clock.display_zone()
     start = end - timedelta(days=len(values) - 1)

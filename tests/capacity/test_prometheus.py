@@ -9,8 +9,8 @@ import socket
 import subprocess
 import threading
 import time
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,11 @@ def _free_port() -> int:
 
 
 class _Exporter(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        body = ("# HELP antei_test_log_used_percent Log area used.\n"
-                "# TYPE antei_test_log_used_percent gauge\n"
-                'antei_test_log_used_percent{host="ATM-GW-02"} 73.5\n'
-                'antei_test_log_used_percent{host="ATM-GW-01"} 41\n').encode()
+    def do_GET(self) -> None:
+        body = (b"# HELP antei_test_log_used_percent Log area used.\n"
+                b"# TYPE antei_test_log_used_percent gauge\n"
+                b'antei_test_log_used_percent{host="ATM-GW-02"} 73.5\n'
+                b'antei_test_log_used_percent{host="ATM-GW-01"} 41\n')
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
         self.send_header("Content-Length", str(len(body)))

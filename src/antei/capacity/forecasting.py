@@ -11,7 +11,8 @@ Warnings (codes): insufficient_data, breached, breach_before (before the next re
 housekeeping, A2-PERF-SET-3), jump (A2-PERF-SET-2), stale, step (A2-PERF-CAP-5) from the
 kernel; standby_mismatch (active and standby limits differ, A1-I-8) and margin (no
 production-equivalent test and the value is less than X% above the expected peak, M-2.2)
-and review_overdue (A2-PERF-SET-7) from the registry; batch_overrun (A1-I-7) and resolution (A2-PERF-CAP-1) per batch job.
+and review_overdue (A2-PERF-SET-7) from the registry; batch_overrun (A1-I-7) and
+resolution (A2-PERF-CAP-1) per batch job.
 
 Catalog: C07, C08, M-2.2, M-2.3, A1-I-7, A1-I-8, A1-I-26, A2-SWA-8, A2-PERF-CAP-1, 5,
 A2-PERF-SET-2, 3.
@@ -242,10 +243,10 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             warns.append({"code": "margin", "params": {
                 "peak": peak, "margin": limit.margin_percent,
                 "required": peak * (1 + limit.margin_percent / 100)}})
-        for w in warns:
-            w["message"] = _warning_message(w["code"], w["params"], limit, year)
-            w["params"] = {k: (v.isoformat() if isinstance(v, date) else v)
-                           for k, v in w["params"].items()}
+        for found in warns:
+            found["message"] = _warning_message(found["code"], found["params"], limit, year)
+            found["params"] = {k: (v.isoformat() if isinstance(v, date) else v)
+                               for k, v in found["params"].items()}
         event = events[i]
         explanation = forecast_warnings.explain(
             fc, i, metric=_metric(limit), system=where_label(limit), lang=lang(),
@@ -265,8 +266,8 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             "breach_at": _day(breach), "interval": [_day(lo), _day(hi)],
             "days_to_breach": days if days >= 0 else None,
             "warnings": warns, "explanation": " ".join(
-                [explanation, *(w["message"] for w in warns
-                                if w["code"] in ("standby_mismatch", "margin", "jump",
+                [explanation, *(x["message"] for x in warns
+                                if x["code"] in ("standby_mismatch", "margin", "jump",
                                                  "review_overdue"))]),
         }
         if spark:
@@ -353,7 +354,7 @@ def what_if(actor: Actor, *, factor: float, from_date: date,
     for chain in domain.chains(selectors.links(list(index))):
         idx = [index[c] for c in chain]
         lims = [float(fc.limits[i]) for i in idx]
-        ends = []
+        ends: list[dict[str, Any] | None] = []
         for f in (fc, after):
             found = forecast_eval.chain_bottleneck(lims, [_row(f, i) for i in idx])
             link = int(found.link[0])

@@ -22,7 +22,8 @@ class LimitForm(ParseForm):
                                                                          KIND_LABELS)])
     name = forms.CharField(label=_("Name"), max_length=100)
     layer = forms.ChoiceField(label=_("Layer"), choices=labelled(domain.LAYERS, LAYER_LABELS))
-    value = forms.FloatField(label=_("Limit value"))
+    # The metaclass moves fields off the class, so ParseForm.value() stays callable.
+    value = forms.FloatField(label=_("Limit value"))  # type: ignore[assignment]
     unit = forms.CharField(label=_("Unit"), max_length=32)
     overflow = forms.ChoiceField(label=_("On overflow"),
                                  choices=labelled(domain.OVERFLOWS, OVERFLOW_LABELS))

@@ -139,8 +139,9 @@ def update_limit(*, actor: Actor, limit_id: int, changes: LimitChanges) -> Limit
     with transaction.atomic():
         limit = registry.get(Limit, "limit", pk=limit_id)
         before = audit.snapshot(limit)
-        refs = {k: changes[k] for k in ("component", "owner_person", "owner_department")  # type: ignore[literal-required]
-                if k in changes}
+        refs: dict[str, str | None] = {
+            k: changes[k] for k in ("component", "owner_person", "owner_department")
+            if k in changes}
         for k, v in changes.items():
             if k not in refs:
                 setattr(limit, k, v.strip() if isinstance(v, str) else v)

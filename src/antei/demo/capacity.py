@@ -115,20 +115,22 @@ def _series(today: date) -> dict[tuple[str, str | None, str], Callable[[], np.nd
         base = 36_000 * np.exp(np.log(1.08) * (t - DAYS) / 365)  # +8% a year
         factor = np.where(business, 1.0, 0.35) * np.where(month_end, 2.45, 1.0) \
             * np.where(gotoo & ~month_end, 1.45, 1.0)
-        return np.round(base * factor * rng.lognormal(0, 0.03, DAYS))
+        return np.asarray(np.round(base * factor * rng.lognormal(0, 0.03, DAYS)), dtype=float)
 
     def interest() -> np.ndarray:
-        return np.round(1.2e9 * np.exp(t / 2000) * rng.lognormal(0, 0.05, DAYS))
+        return np.asarray(np.round(1.2e9 * np.exp(t / 2000) * rng.lognormal(0, 0.05, DAYS)),
+                          dtype=float)
 
     def cpu() -> np.ndarray:
-        return np.clip(38 + 14 * month_end + 6 * business + rng.normal(0, 3, DAYS), 0, 100)
+        return np.asarray(np.clip(38 + 14 * month_end + 6 * business + rng.normal(0, 3, DAYS),
+                                  0, 100), dtype=float)
 
     def disk() -> np.ndarray:
         return 2100 + np.cumsum(np.where(business, 1.2, 0.4)) + rng.normal(0, 2, DAYS)
 
     def zengin_file() -> np.ndarray:
-        return np.where(business, 520, 40) * np.where(month_end, 1.7, 1.0) \
-            * np.where(gotoo, 1.25, 1.0) * rng.lognormal(0, 0.04, DAYS)
+        return np.asarray(np.where(business, 520, 40) * np.where(month_end, 1.7, 1.0) \
+            * np.where(gotoo, 1.25, 1.0) * rng.lognormal(0, 0.04, DAYS), dtype=float)
 
     def web() -> np.ndarray:
         return 2200 * np.exp((t - DAYS) / 1400) * np.where(gotoo | month_end, 1.3, 1.0) \
@@ -144,8 +146,9 @@ def _series(today: date) -> dict[tuple[str, str | None, str], Callable[[], np.nd
 
     def dd_in() -> np.ndarray:
         pension = np.array([d.day == 15 and d.month % 2 == 0 for d in days])
-        return np.where(business, 80_000, np.nan) * np.where(gotoo, 1.8, 1.0) \
-            * np.where(month_end | pension, 2.3, 1.0) * rng.lognormal(0, 0.04, DAYS)
+        return np.asarray(np.where(business, 80_000, np.nan) * np.where(gotoo, 1.8, 1.0) \
+            * np.where(month_end | pension, 2.3, 1.0) * rng.lognormal(0, 0.04, DAYS),
+            dtype=float)
 
     def dd_out() -> np.ndarray:
         return dd_in() * 0.97
