@@ -105,7 +105,9 @@ def _series(today: date) -> dict[tuple[str, str | None, str], Callable[[], np.nd
         # Archived 300 days ago (and a year before that); ~0.27 %/day since: 100% next month.
         since = (t - (DAYS - 300)) % 365
         growth = np.where(business, 0.30, 0.20)
-        level = np.array([growth[max(0, i - s):i + 1].sum() for i, s in enumerate(since)])
+        total = np.cumsum(growth)
+        first = np.maximum(0, t - since)  # the day of the last archive
+        level = total - total[first] + growth[first]
         return 11.0 + level + rng.normal(0, 0.05, DAYS)
 
     def standby_log() -> np.ndarray:
