@@ -45,3 +45,13 @@ def test_demo_has_the_three_cases_and_loads_once() -> None:
     limits = Limit.objects.count()
     demo.load(actor=actor)
     assert (Limit.objects.count(), Measurement.objects.count()) == (limits, count)
+
+
+def test_demo_batch_runs_warn_of_the_online_start_and_zero_durations() -> None:
+    """A1-I-7 and A2-PERF-CAP-1 on the demo bank's system pages."""
+    actor = system_actor()
+    demo.load(actor=actor)
+    core = {w["code"] for w in forecasting.batch_warnings(actor, "CORE")}
+    loans = {w["code"] for w in forecasting.batch_warnings(actor, "LOANS")}
+    assert "batch_overrun" in core
+    assert "resolution" in loans

@@ -11,8 +11,9 @@ and name), its readings only when it has none. The three cases the issue asks fo
   (A1-I-8).
 
 Also: the IB web -> application -> DB connection chain (A2-PERF-CAP-3), direct-debit input
--> output record counts (A2-PERF-SET-6), and the interest-amount digits nobody has
-reviewed since 2004 (A2-PERF-SET-7).
+-> output record counts (A2-PERF-SET-6), the interest-amount digits nobody has reviewed
+since 2004 (A2-PERF-SET-7), and batch runs: CORE's night batch reaching into the online
+start on month-ends (A1-I-7), a LOANS job timed at 0 s since a faster CPU (A2-PERF-CAP-1).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 
 from antei.calendars import selectors as calendar_selectors
 from antei.capacity import selectors, services
-from antei.capacity.models import Limit, LimitLink, Measurement
+from antei.capacity.models import BatchRun, Limit, LimitLink, Measurement
 from antei.core import clock
 from antei.core.actor import Actor
 
@@ -197,4 +198,40 @@ def load(*, actor: Actor) -> int:
         services.record_measurements(actor=actor, limit_id=limit.pk, source="demo", rows=[
             {"at": at, "value": float(v)} for at, v in zip(stamps, values, strict=True)
             if np.isfinite(v)])
+    _batch_runs(actor, today, zone)
     return created
+
+
+def _batch_runs(actor: Actor, today: date, zone: Any) -> None:
+    """CORE's night batch grows towards the 07:00 online start, month-ends first (A1-I-7);
+    LOANS' interest sub-job has measured 0 s since a CPU upgrade 40 days ago (A2-PERF-CAP-1)."""
+    rng = np.random.default_rng(SEED + 1)
+    cal = calendar_selectors.bank_calendar()
+    for system, make in (("CORE", _night_batch), ("LOANS", _interest_job)):
+        if BatchRun.objects.filter(system__code=system).exists():
+            continue
+        rows = []
+        for i in range(DAYS - 1):  # the last night's run may still be going
+            day = today - timedelta(days=DAYS - 1 - i)
+            rows.extend(make(day, i, cal, rng, zone))
+        services.record_batch_runs(actor=actor, system=system, rows=rows)
+
+
+def _night_batch(day: date, i: int, cal: Any, rng: np.random.Generator,
+                 zone: Any) -> list[dict[str, Any]]:
+    start = datetime.combine(day, time(23, 30), zone)
+    minutes = 330 + 0.12 * i + rng.normal(0, 6)
+    if cal.last_business_day(day.year, day.month) == day:
+        minutes += 45
+    return [{"job": "夜間バッチ", "started_at": start,
+             "ended_at": start + timedelta(minutes=float(minutes))}]
+
+
+def _interest_job(day: date, i: int, cal: Any, rng: np.random.Generator,
+                  zone: Any) -> list[dict[str, Any]]:
+    if not cal.is_business_day(day):
+        return []
+    start = datetime.combine(day, time(0, 40), zone)
+    seconds = 2.6 + rng.normal(0, 0.3) if i < DAYS - 40 else 0.3 + rng.normal(0, 0.05)
+    return [{"job": "延滞・利息計算（利息算出）", "started_at": start,
+             "ended_at": start + timedelta(seconds=float(seconds))}]
