@@ -26,6 +26,14 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("GET", "/limits/{limit_id}/forecast"): Call(ALL_ROLES, {"limit_id": "@limit"}),
     ("POST", "/limits/{limit_id}/links"): Call(CAPACITY_EDITORS, {"limit_id": "@limit"},
                                                {"downstream": "@link_to"}),
+    ("POST", "/systems/{code}/batch-runs"): Call(
+        CAPACITY_EDITORS, {"code": "CORE"},
+        [{"job": "夜間", "started_at": "2026-01-05T23:30:00+09:00",  # type: ignore[arg-type]
+          "ended_at": "2026-01-06T05:10:00+09:00", "records": 120000}]),
+    ("POST", "/systems/{code}/response-times"): Call(
+        CAPACITY_EDITORS, {"code": "CORE"},
+        [{"at": "2026-01-05T10:00:00+09:00", "p50_ms": 120,  # type: ignore[arg-type]
+          "p95_ms": 480, "p99_ms": 900}]),
     ("POST", "/capacity/what-if"): Call(CAPACITY_EDITORS, body={"factor": 2.0,
                                                                 "from": "2030-04-01"}),
 }

@@ -116,3 +116,33 @@ def test_vendor_sees_only_limits_of_its_systems(bank: dict[str, Any], api: ApiCl
     assert vendor.get(f"/api/v1/limits/{other['id']}/forecast").status_code == 404
     assert vendor.get(f"/api/v1/limits/{mine}/forecast").status_code == 200
     assert vendor.post("/api/v1/limits", BODY).status_code == 403
+
+
+def test_batch_runs_and_response_times_in_bulk(bank: Any, api: ApiClient,
+                                               make_api_client: Callable[..., ApiClient],
+                                               ) -> None:
+    """M-2.3 / A1-I-7: batch runs and response-time percentiles per system; a bad row
+    refuses the request naming the row, nothing written."""
+    from antei.capacity.models import BatchRun, ResponseTime
+
+    runs = [{"job": "夜間バッチ", "started_at": "2026-01-05T23:30:00+09:00",
+             "ended_at": "2026-01-06T05:10:00+09:00", "records": 120_000}]
+    assert api.post("/api/v1/systems/HOST/batch-runs", runs).json() == {"written": 1}
+    bad = api.post("/api/v1/systems/HOST/batch-runs", [
+        {**runs[0], "started_at": "2026-01-07T23:30:00+09:00",
+         "ended_at": "2026-01-08T05:00:00+09:00"},
+        {**runs[0], "ended_at": "2026-01-05T23:00:00+09:00"}])
+    assert bad.status_code == 422
+    assert [(e["field"], e["rule"]) for e in bad.json()["errors"]] == [
+        ("rows[2].ended_at", "date_order")]
+    assert BatchRun.objects.count() == 1
+    times = [{"at": "2026-01-05T10:00:00+09:00", "p50_ms": 120, "p95_ms": 480, "p99_ms": 900},
+             {"at": "2026-01-05T10:05:00+09:00", "p50_ms": 130, "p95_ms": 990, "p99_ms": 900}]
+    refused = api.post("/api/v1/systems/HOST/response-times", times)
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        ("rows[2].p95_ms", "level_order")]
+    assert ResponseTime.objects.count() == 0
+    ok = api.post("/api/v1/systems/HOST/response-times", times[:1])
+    assert ok.status_code == 201 and ResponseTime.objects.get().p99_ms == 900
+    auditor = make_api_client(Role.AUDITOR)
+    assert auditor.post("/api/v1/systems/HOST/response-times", times[:1]).status_code == 403

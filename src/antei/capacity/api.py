@@ -15,6 +15,7 @@ from ninja import Router, Status
 from antei.capacity import forecasting, selectors, services
 from antei.capacity.models import Limit
 from antei.capacity.schemas import (
+    BatchRunIn,
     ForecastOut,
     LimitIn,
     LimitOut,
@@ -23,6 +24,7 @@ from antei.capacity.schemas import (
     LinkOut,
     MeasurementIn,
     MeasurementsOut,
+    ResponseTimeIn,
     WhatIfIn,
     WhatIfOut,
 )
@@ -121,3 +123,23 @@ def what_if(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
     bottleneck before and after."""
     return forecasting.what_if(actor(request), factor=payload.factor,
                                from_date=payload.from_, systems=payload.systems)
+
+
+@router.post("/systems/{code}/batch-runs", auth=EDIT, response=_responses(201, MeasurementsOut))
+def record_batch_runs(request: HttpRequest, code: str,
+                      payload: list[BatchRunIn]) -> Status[object]:
+    """Batch job runs ``[{job, started_at, ended_at, records?}]`` (A1-I-7, A2-PERF-CAP-1);
+    one bad row refuses the request, a repeated (job, started_at) replaces."""
+    written = services.record_batch_runs(actor=actor(request), system=code,
+                                         rows=[p.dict() for p in payload])
+    return Status(201, MeasurementsOut(written=written))
+
+
+@router.post("/systems/{code}/response-times", auth=EDIT,
+             response=_responses(201, MeasurementsOut))
+def record_response_times(request: HttpRequest, code: str,
+                          payload: list[ResponseTimeIn]) -> Status[object]:
+    """Online response-time percentiles ``[{at, p50_ms, p95_ms, p99_ms}]`` (M-2.3)."""
+    written = services.record_response_times(actor=actor(request), system=code,
+                                             rows=[p.dict() for p in payload])
+    return Status(201, MeasurementsOut(written=written))

@@ -145,3 +145,25 @@ class BatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ResponseTime(models.Model):
+    """Online response-time percentiles of a system over one interval (M-2.3, C07)."""
+
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="response_times")
+    at = models.DateTimeField(_("measured at"))
+    p50_ms = models.FloatField(_("median (ms)"))
+    p95_ms = models.FloatField(_("95th percentile (ms)"))
+    p99_ms = models.FloatField(_("99th percentile (ms)"))
+
+    class Meta:
+        ordering = ["system_id", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "at"], name="response_time_unique"),
+            models.CheckConstraint(condition=models.Q(p50_ms__lte=models.F("p95_ms"))
+                                   & models.Q(p95_ms__lte=models.F("p99_ms")),
+                                   name="response_time_percentiles_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system_id} {self.at:%Y-%m-%d %H:%M} p95={self.p95_ms}"

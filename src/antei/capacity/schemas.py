@@ -172,3 +172,17 @@ class WhatIfOut(Schema):
     as_of: str
     limits: list[WhatIfLimitOut]
     chains: list[ChainOut]
+
+
+class BatchRunIn(Schema):
+    job: Any = None
+    started_at: Any = None
+    ended_at: Any = None
+    records: Any = None
+
+
+class ResponseTimeIn(Schema):
+    at: Any = None
+    p50_ms: Any = None
+    p95_ms: Any = None
+    p99_ms: Any = None

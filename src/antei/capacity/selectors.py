@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Max, QuerySet
 
-from antei.capacity.models import BatchRun, Limit, LimitLink, Measurement
+from antei.capacity.models import BatchRun, Limit, LimitLink, Measurement, ResponseTime
 from antei.core import clock
 from antei.core.actor import Actor
 from antei.core.errors import NotFound
@@ -95,3 +95,7 @@ def daily_peaks(limit_ids: list[int], *, as_of: date, days: int,
 def batch_runs(system_id: int, *, since: datetime) -> list[BatchRun]:
     return list(BatchRun.objects.filter(system_id=system_id, started_at__gte=since)
                 .order_by("job", "started_at"))
+
+
+def response_times(system_id: int, *, limit: int = 14) -> list[ResponseTime]:
+    return list(ResponseTime.objects.filter(system_id=system_id).order_by("-at")[:limit])

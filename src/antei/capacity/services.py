@@ -24,7 +24,7 @@ from typing import Any, TypedDict
 from django.db import transaction
 
 from antei.capacity import domain
-from antei.capacity.models import BatchRun, Limit, LimitLink, Measurement
+from antei.capacity.models import BatchRun, Limit, LimitLink, Measurement, ResponseTime
 from antei.core import audit, clock, registry
 from antei.core.actor import Actor
 from antei.core.errors import Conflict, FieldError, InvalidInput, NotFound, field_error
@@ -352,6 +352,9 @@ def record_batch_runs(*, actor: Actor, system: str,
     owner = System.objects.filter(code=system).first()
     if owner is None:
         raise InvalidInput.one("system", "unknown", kind="system", value=system)
+    rows = list(rows)
+    if not rows:
+        raise InvalidInput.one("rows", "no_rows")
     errors: list[FieldError] = []
     runs: list[BatchRun] = []
     for n, row in enumerate(rows, start=1):
@@ -381,3 +384,47 @@ def record_batch_runs(*, actor: Actor, system: str,
         audit.record(actor=actor, action="system.batch_runs", obj=owner,
                      after={"rows": len(runs)})
     return len(runs)
+
+
+def record_response_times(*, actor: Actor, system: str, rows: Sequence[Mapping[str, Any]],
+                          now: datetime | None = None) -> int:
+    """Online response-time percentiles ``{at, p50_ms, p95_ms, p99_ms}`` of a system
+    (M-2.3). Same policy: any bad row refuses the whole import; a repeated ``at`` replaces."""
+    registry.require(actor, Perm.CAPACITY_EDIT)
+    owner = System.objects.filter(code=system).first()
+    if owner is None:
+        raise InvalidInput.one("system", "unknown", kind="system", value=system)
+    if not rows:
+        raise InvalidInput.one("rows", "no_rows")
+    latest = (now or clock.now()) + FUTURE_TOLERANCE
+    errors: list[FieldError] = []
+    found: dict[datetime, ResponseTime] = {}
+    for n, row in enumerate(rows, start=1):
+        where = f"rows[{n}]"
+        at = parse_at(row.get("at"))
+        if at is None:
+            errors.append(field_error(f"{where}.at", "timestamp", value=row.get("at")))
+        elif at > latest:
+            errors.append(field_error(f"{where}.at", "future", value=row.get("at"),
+                                      minutes=int(FUTURE_TOLERANCE.total_seconds() // 60)))
+        values: dict[str, float] = {}
+        for key in ("p50_ms", "p95_ms", "p99_ms"):
+            value = parse_value(row.get(key))
+            if value is None or value < 0:
+                errors.append(field_error(f"{where}.{key}", "number", value=row.get(key)))
+            else:
+                values[key] = value
+        if len(values) == 3 and not values["p50_ms"] <= values["p95_ms"] <= values["p99_ms"]:
+            errors.append(field_error(f"{where}.p95_ms", "level_order", other="p99_ms",
+                                      value=values["p99_ms"]))
+        elif at is not None and len(values) == 3:
+            found[at] = ResponseTime(system=owner, at=at, **values)
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        ResponseTime.objects.bulk_create(list(found.values()), batch_size=BATCH,
+                                         update_conflicts=True, unique_fields=["system", "at"],
+                                         update_fields=["p50_ms", "p95_ms", "p99_ms"])
+        audit.record(actor=actor, action="system.response_times", obj=owner,
+                     after={"rows": len(found)})
+    return len(found)

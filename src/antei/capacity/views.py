@@ -62,9 +62,17 @@ def system_limits(request: HttpRequest, actor: Actor, code: str) -> HttpResponse
     """One system's limits and its batch-window warnings (A1-I-7, A2-PERF-CAP-1)."""
     system = inventory_selectors.get_system(actor, code)
     rows = forecasting.forecast_limits(actor, system=code, spark=True)
+    with timezone.override(clock.display_zone()):
+        return _system_page(request, actor, system, rows)
+
+
+def _system_page(request: HttpRequest, actor: Actor, system: Any,
+                 rows: list[dict[str, Any]]) -> HttpResponse:
+    code = system.code
     return page(request, "capacity/system.html", {
         "system": system, "rows": _with_charts(rows),
         "batch_warnings": forecasting.batch_warnings(actor, code),
+        "response_times": selectors.response_times(system.pk),
         "can_edit": actor.can(Perm.CAPACITY_EDIT),
     })
 

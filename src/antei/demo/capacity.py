@@ -109,7 +109,7 @@ def _series(today: date) -> dict[tuple[str, str | None, str], Callable[[], np.nd
         total = np.cumsum(growth)
         first = np.maximum(0, t - since)  # the day of the last archive
         level = total - total[first] + growth[first]
-        return 11.0 + level + rng.normal(0, 0.05, DAYS)
+        return np.asarray(11.0 + level + rng.normal(0, 0.05, DAYS), dtype=float)
 
     def standby_log() -> np.ndarray:
         return log_area() * 0.4
