@@ -218,3 +218,10 @@ def test_what_if_checks_its_factor(bank: Any, admin_actor: Actor) -> None:
     with pytest.raises(InvalidInput) as exc:
         forecasting.what_if(admin_actor, factor=-1.0, from_date=date(2030, 1, 1))
     assert exc.value.errors[0].field == "factor"
+
+
+def test_margin_policy_leaves_running_totals_to_the_breach_forecast(
+        make_limit: Callable[..., Limit], feed: Callable[..., int], admin_actor: Actor) -> None:
+    disk = make_limit(kind="disk", name="ディスク", margin_percent=30.0)
+    feed(disk, trend(90, 60.0, 0.2, noise=0.05))  # ~78% now, peak well within 30% of 100
+    assert "margin" not in _codes(_forecast(admin_actor, disk))

@@ -236,10 +236,11 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             ahead = np.nanmax(soon) if np.isfinite(soon).any() else np.nan
         peak = float(np.nanmax([seen, ahead])) if np.isfinite([seen, ahead]).any() \
             else float("nan")
-        if domain.margin_violated(value=limit.value, expected_peak=peak,
-                                  margin_percent=limit.margin_percent,
-                                  has_production_equivalent_test=(
-                                      limit.has_production_equivalent_test)):
+        # Running totals (disk, log areas) are judged by their breach forecast and their
+        # housekeeping; the margin policy is about peak load on volumes and levels.
+        if domain.forecast_mode(limit.kind) != "cumulative" and domain.margin_violated(
+                value=limit.value, expected_peak=peak, margin_percent=limit.margin_percent,
+                has_production_equivalent_test=limit.has_production_equivalent_test):
             warns.append({"code": "margin", "params": {
                 "peak": peak, "margin": limit.margin_percent,
                 "required": peak * (1 + limit.margin_percent / 100)}})
@@ -265,7 +266,7 @@ def results(run: Run, *, spark: bool = False) -> list[dict[str, Any]]:
             if math.isfinite(latest) and limit.value else None,
             "breach_at": _day(breach), "interval": [_day(lo), _day(hi)],
             "days_to_breach": days if days >= 0 else None,
-            "warnings": warns, "explanation": " ".join(
+            "warnings": warns, "explanation": ("" if lang() == "ja" else " ").join(
                 [explanation, *(x["message"] for x in warns
                                 if x["code"] in ("standby_mismatch", "margin", "jump",
                                                  "review_overdue"))]),
