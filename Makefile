@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 export ANTEI_PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres setup venv messages browser lint lock bench bench-deps clean
+.PHONY: run test test-sqlite test-postgres setup venv messages browser monitoring lint lock bench bench-deps clean
 
 run: setup
 	$(BIN)/antei serve --port $(ANTEI_PORT)
@@ -39,7 +39,14 @@ browser:
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: venv messages browser lint
+# The capacity pull and alert intake tests run the real Prometheus and Alertmanager.
+monitoring:
+	@test -x /usr/bin/prometheus -a -x /usr/bin/prometheus-alertmanager || { \
+	  echo "installing Debian prometheus and prometheus-alertmanager for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    prometheus prometheus-alertmanager >/dev/null; }
+
+test: venv messages browser monitoring lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

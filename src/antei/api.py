@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 
 from antei.calendars.api import router as calendars_router
 from antei.callout.api import router as callout_router
+from antei.capacity.api import router as capacity_router
 from antei.core import api as core_api
 from antei.core import services as core_services
 from antei.incidents.api import router as incidents_router
@@ -51,4 +52,5 @@ api.add_router("/", calendars_router)
 api.add_router("/", incidents_router)
 api.add_router("/", callout_router)
 api.add_router("/", settlement_router)
+api.add_router("/", capacity_router)
 api.add_router("/", core_api.build_router())

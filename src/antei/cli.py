@@ -232,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from antei.calendars import cli as calendar_cli
     from antei.callout import cli as callout_cli
+    from antei.capacity import cli as capacity_cli
     from antei.incidents import cli as incident_cli
     from antei.settlement import cli as settlement_cli
 
@@ -239,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     incident_cli.register(sub)
     callout_cli.register(sub)
     settlement_cli.register(sub)
+    capacity_cli.register(sub)
     return parser
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "antei.incidents",
     "antei.callout",
     "antei.settlement",
+    "antei.capacity",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,8 @@ PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
 # backing up the per-step timers runs every CALLOUT_SWEEP_SECONDS.
 CALLOUT_CLAIM_SECONDS = int(os.environ.get("ANTEI_CALLOUT_CLAIM_SECONDS", "300"))
 CALLOUT_SWEEP_SECONDS = int(os.environ.get("ANTEI_CALLOUT_SWEEP_SECONDS", "30"))
+# Capacity: the Prometheus server limits with a PromQL expression are pulled from.
+PROMETHEUS_URL = os.environ.get("ANTEI_PROMETHEUS_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("antei.incidents.urls")),
     path("", include("antei.callout.urls")),
     path("", include("antei.settlement.urls")),
+    path("", include("antei.capacity.urls")),
 ]

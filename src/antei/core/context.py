@@ -19,6 +19,7 @@ NAVIGATION = [
     ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
     ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),
     ("external-party-list", _("External parties"), Perm.INVENTORY_VIEW),
+    ("limit-board", _("Limits"), Perm.CAPACITY_VIEW),
     ("department-list", _("Departments"), Perm.ORG_VIEW),
     ("person-list", _("People"), Perm.ORG_VIEW),
     ("vendor-list", _("Vendors"), Perm.ORG_VIEW),

@@ -81,7 +81,7 @@ RULE_MESSAGES: dict[str, object] = {
     "regulator_initial_required": _("Issue the regulator's initial report first."),
     "min_value": _("Must be at least %(min)s."),
     "max_value": _("Must be at most %(max)s."),
-    "number": _("Must be a number."),
+    "number": _("'%(value)s' is not a number."),
     "datetime": _("'%(value)s' is not a date and time (ISO 8601, e.g. 2026-12-01T09:30:00+09:00)."),
     "boolean": _("Must be true or false."),
     "text": _("Must be text."),

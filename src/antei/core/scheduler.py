@@ -39,6 +39,8 @@ CRON: tuple[Job, ...] = (
     # Call-out: deliver pending pages, escalate unacknowledged steps whose wait is over,
     # expire unanswered contact checks (C02). Backs up the per-step timers.
     Job("callout.sweep", "antei.callout.tasks.sweep", settings.CALLOUT_SWEEP_SECONDS),
+    # Capacity: pull limits mapped to PromQL from ANTEI_PROMETHEUS_URL (M-2.3, C07).
+    Job("capacity.pull_prometheus", "antei.capacity.tasks.pull_prometheus", 300),
 )
 
 

@@ -209,6 +209,12 @@ def explain(
     return ("" if ja else " ").join([main, *extra])
 
 
+def describe(w: ForecastWarning, *, year: int, lang: Literal["en", "ja"] = "en") -> str:
+    """The sentence ``explain`` adds for warning ``w`` ("" for codes it states in its main
+    sentence: insufficient_data, breached, breach_before); dates without ``year``."""
+    return _warning_sentence(w, year, lang == "ja")
+
+
 def _event(event: tuple[str, date] | None, breach: date | None, lo: date, year: int,
            ja: bool) -> str:
     if event is None:
