@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "antei.inventory",
     "antei.incidents",
     "antei.callout",
+    "antei.alerts",
 ]
 
 MIDDLEWARE = [
