@@ -26,6 +26,7 @@ def core_system(db: None) -> Any:
 @pytest.fixture
 def make_integration(db: None, admin_actor: Actor) -> Callable[..., tuple[Any, str]]:
     def make(kind: str = "alertmanager", name: str | None = None, **kw: Any) -> tuple[Any, str]:
+        make.n += 1  # type: ignore[attr-defined]
         return services.create_integration(actor=admin_actor, kind=kind,
                                            name=name or f"{kind}-{make.n}", **kw)
 

@@ -13,6 +13,7 @@ result with `GET /api/v1/alerts` (filters `status`, `system`).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +27,12 @@ from antei.alerts.models import KINDS, Alert, AlertGroup, Heartbeat, Integration
 from antei.core import audit, clock, registry
 from antei.core.actor import Actor, Source, system_actor
 from antei.core.domain import Violation, check_choice
-from antei.core.errors import Conflict, InvalidInput, NotFound, field_error
+from antei.core.errors import AnteiError, Conflict, InvalidInput, NotFound, field_error
 from antei.core.roles import Perm
 from antei.incidents import services as incident_services
 from antei.inventory.models import Component, System
 
+log = logging.getLogger(__name__)
 KEY_PREFIX = "ak_"
 INTEGRATION_FIELDS = ("rate_per_second", "burst", "hmac_header", "hmac_secret",
                       "auto_incident_severity", "incident_rank", "storm_threshold",
@@ -214,14 +216,19 @@ def _route(integration: Integration, groups: Mapping[str, store.GroupState],
             continue
         if not domain.severity_at_least(state.severity, threshold):
             continue
-        opened.append(_open_incident_for(state.id, actor=system_actor(Source.INTEGRATION),
-                                         rank=integration.incident_rank, system=None))
+        try:
+            with transaction.atomic():  # a refused incident must not lose the alerts
+                opened.append(_open_incident_for(
+                    state.id, actor=system_actor(Source.INTEGRATION),
+                    rank=integration.incident_rank, system=None))
+        except AnteiError as exc:
+            log.warning("alert group %s: no incident opened: %s", state.id, exc)
     return opened
 
 
 def _open_incident_for(group_id: int, *, actor: Actor, rank: int, system: str | None) -> int:
-    group = AlertGroup.objects.select_for_update().select_related("system", "integration").get(
-        pk=group_id)
+    group = AlertGroup.objects.select_for_update(of=("self",)).select_related(
+        "system", "integration").get(pk=group_id)
     if group.incident_id is not None:
         return group.incident_id
     code = system or (group.system.code if group.system else None)
@@ -231,7 +238,8 @@ def _open_incident_for(group_id: int, *, actor: Actor, rank: int, system: str | 
     title = (first or str(group.labels.get("alertname") or group.integration.name))[:200]
     incident = incident_services.open_incident(
         actor=actor, title=title, rank=rank, systems=[code],
-        detected_at=group.first_seen, summary=f"{group.integration.name}: {title}")
+        detected_at=min(group.first_seen, clock.now()),
+        summary=f"{group.integration.name}: {title}")
     group.incident_id = incident.pk
     group.save(update_fields=["incident"])
     return incident.pk

@@ -38,6 +38,8 @@ CRON: tuple[Job, ...] = (
     # Call-out: deliver pending pages, escalate unacknowledged steps whose wait is over,
     # expire unanswered contact checks (C02). Backs up the per-step timers.
     Job("callout.sweep", "antei.callout.tasks.sweep", 30),
+    # Alerts: re-evaluate silences/maintenance windows, missed heartbeats (A2-OPS-MON-1).
+    Job("alerts.sweep", "antei.alerts.tasks.sweep", 60),
 )
 
 
