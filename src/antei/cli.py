@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="verify the hash chain").set_defaults(
         func=cmd_audit_verify)
 
+    from antei.alerts import cli as alerts_cli
     from antei.calendars import cli as calendar_cli
     from antei.callout import cli as callout_cli
     from antei.incidents import cli as incident_cli
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     calendar_cli.register(sub)
     incident_cli.register(sub)
     callout_cli.register(sub)
+    alerts_cli.register(sub)
     return parser
 
 
