@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("antei.calendars.urls")),
     path("", include("antei.incidents.urls")),
     path("", include("antei.callout.urls")),
+    path("", include("antei.alerts.urls")),
 ]

@@ -14,6 +14,7 @@ from antei.core.roles import Perm
 NAVIGATION = [
     ("home", _("Home"), None),
     ("incident-list", _("Incidents"), Perm.INCIDENT_VIEW),
+    ("alerts-list", _("Alerts"), Perm.ALERTS_VIEW),
     ("system-list", _("Systems"), Perm.INVENTORY_VIEW),
     ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
     ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),
