@@ -64,6 +64,17 @@ def test_new_start_time_counts_resolve_closes_and_refire_is_a_new_occurrence(
     assert rows == [("resolved", 1), ("firing", 2)]
 
 
+def test_replay_of_a_resolved_occurrence_opens_nothing(make_integration: Make) -> None:
+    """A1-I-7: a sender replaying an old payload (same startsAt) after the resolve does not
+    re-open the alert nor count a new occurrence."""
+    _, key = make_integration(auto_incident_severity="")
+    client = Client()
+    _am(client, key, am_alert(instance="a"))
+    _am(client, key, am_alert(instance="a", status="resolved"))
+    _am(client, key, am_alert(instance="a"))
+    assert list(Alert.objects.values_list("status", "occurrence")) == [("resolved", 1)]
+
+
 def test_alerts_are_grouped_by_alertname_and_system(make_integration: Make,
                                                      core_system: Any, api: Any) -> None:
     _, key = make_integration(systems=["CORE"], auto_incident_severity="")

@@ -214,6 +214,6 @@ def test_group_closes_after_its_window_and_a_new_one_opens(make_integration: Mak
     services.ingest_alert_list(integration=integration, payload=am_payload(
         am_alert(status="resolved")), now=start + timedelta(minutes=1))
     services.ingest_alert_list(integration=integration, payload=am_payload(
-        am_alert(starts="2026-11-25T00:30:00Z")), now=start + timedelta(minutes=30))
+        am_alert(starts="2026-11-25T03:30:00Z")), now=start + timedelta(minutes=30))
     groups = list(AlertGroup.objects.order_by("pk").values_list("status", flat=True))
     assert groups == ["closed", "open"]

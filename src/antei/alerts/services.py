@@ -147,6 +147,14 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
     """The shared core of every format: fold, map systems, silence, group, upsert, route."""
     result = IntakeResult(received=len(signals))
     firing, resolved, acked = domain.aggregate(signals)
+    if firing:
+        # A replay (a sender retrying after a lost answer, a restarted Alertmanager) of an
+        # occurrence that was already resolved must not open it again (A1-I-7).
+        closed = store.resolved_starts(integration_id=integration.pk,
+                                       fingerprints=[s.fingerprint for s in firing])
+        if closed:
+            firing = [s for s in firing if s.fingerprint not in closed
+                      or (s.last_start_at or s.starts_at) > closed[s.fingerprint]]
     default = None
     mapped = list(integration.systems.values_list("code", flat=True))
     if len(mapped) == 1:

@@ -168,6 +168,21 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
     return ids
 
 
+def resolved_starts(*, integration_id: int, fingerprints: Sequence[str]) -> dict[str, datetime]:
+    """The latest start time of each fingerprint's resolved occurrences (one query per
+    chunk): a firing that starts no later is a replay of an occurrence already closed."""
+    found: dict[str, datetime] = {}
+    for chunk in _chunks(fingerprints):
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT fingerprint, MAX(last_start_at) FROM {ALERT} "
+                f"WHERE integration_id = %s AND status = 'resolved' AND fingerprint IN ({marks}) "
+                "GROUP BY fingerprint", [integration_id, *chunk])
+            found.update((fp, _as_datetime(at)) for fp, at in cur.fetchall())
+    return found
+
+
 def resolve_alerts(*, integration_id: int, signals: Sequence[Signal], now: datetime) -> int:
     """Close the open alerts named by fingerprint (one UPDATE ... FROM VALUES per chunk)."""
     done = 0
