@@ -62,6 +62,13 @@ def test_alert_list_parser_names_the_broken_field() -> None:
         ("alerts[1].startsAt", "payload_datetime")]
 
 
+def test_text_no_database_can_store_is_refused_not_crashed_on() -> None:
+    parsed = domain.parse_alert_list({"alerts": [
+        {"status": "firing", "labels": {"a": "\ud800"}}]}, NOW)
+    assert [(v.field, v.rule) for v in parsed.violations] == [
+        ("alerts[0].labels", "payload_string")]
+
+
 def test_go_zero_time_and_nanoseconds() -> None:
     assert domain.parse_time("0001-01-01T00:00:00Z") is None
     assert domain.parse_time("2026-11-25T02:13:00.123456789Z") == datetime(

@@ -54,10 +54,14 @@ def severity_at_least(severity: str, threshold: str) -> bool:
     return order(severity if severity in SEVERITIES else "info") <= order(threshold)
 
 
-def fingerprint_labels(labels: Mapping[str, str]) -> str:
+def canonical_labels(labels: Mapping[str, str]) -> str:
+    return json.dumps(labels, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint_labels(labels: Mapping[str, str], canonical: str | None = None) -> str:
     """A stable hash of the label set: the same labels in any order give the same value."""
-    canonical = json.dumps(labels, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    text = canonical if canonical is not None else canonical_labels(labels)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fingerprint_key(*parts: str) -> str:
@@ -107,6 +111,8 @@ class Signal:
     count: int = 1
     last_start_at: datetime | None = None
     system_code: str | None = None
+    labels_json: str = ""  # the canonical JSON the fingerprint was taken of
+    annotations_json: str = ""
 
 
 @dataclass
@@ -129,12 +135,18 @@ def _str_map(value: object, fld: str, out: list[Violation]) -> dict[str, str]:
     return value
 
 
-def _time(value: object, fld: str, out: list[Violation]) -> datetime | None:
+def _time(value: object, fld: str, out: list[Violation],
+          memo: dict[object, datetime | None] | None = None) -> datetime | None:
+    if memo is not None and isinstance(value, str) and value in memo:
+        return memo[value]
     try:
-        return parse_time(value)
+        found = parse_time(value)
     except (ValueError, TypeError):
         out.append(Violation(fld, "payload_datetime", {"value": str(value)[:40]}))
         return None
+    if memo is not None and isinstance(value, str):
+        memo[value] = found
+    return found
 
 
 def parse_alert_list(body: object, now: datetime) -> Parsed:
@@ -153,6 +165,8 @@ def parse_alert_list(body: object, now: datetime) -> Parsed:
         out.append(Violation("alerts", "too_many", {"max": MAX_ALERTS}))
         return result
     default_status = body.get("status") if body.get("status") in ("firing", "resolved") else None
+    times: dict[object, datetime | None] = {}  # a batch shares few distinct times
+    notes: dict[tuple[tuple[str, str], ...], str] = {}
     for i, item in enumerate(alerts):
         where = f"alerts[{i}]"
         if not isinstance(item, dict):
@@ -169,15 +183,33 @@ def parse_alert_list(body: object, now: datetime) -> Parsed:
             continue
         labels = _str_map(raw_labels, f"{where}.labels", out)
         annotations = _str_map(item.get("annotations"), f"{where}.annotations", out)
-        starts = _time(item.get("startsAt"), f"{where}.startsAt", out)
-        ends = _time(item.get("endsAt"), f"{where}.endsAt", out)
+        starts = _time(item.get("startsAt"), f"{where}.startsAt", out, times)
+        ends = _time(item.get("endsAt"), f"{where}.endsAt", out, times)
         url = item.get("generatorURL") or ""
         if not labels or out:
             continue
         summary = (annotations.get("summary") or annotations.get("description")
                    or annotations.get("message") or labels.get("alertname", ""))
+        canonical = canonical_labels(labels)
+        note_key = tuple(annotations.items())
+        note = notes.get(note_key)
+        # Text no database can store (lone surrogates from "\ud800" escapes) is refused.
+        try:
+            raw = canonical.encode("utf-8")
+        except UnicodeEncodeError:
+            out.append(Violation(f"{where}.labels", "payload_string"))
+            continue
+        if note is None:
+            note = json.dumps(annotations, ensure_ascii=False, separators=(",", ":"))
+            try:
+                note.encode("utf-8")
+            except UnicodeEncodeError:
+                out.append(Violation(f"{where}.annotations", "payload_string"))
+                continue
+            notes[note_key] = note
         result.signals.append(Signal(
-            fingerprint=fingerprint_labels(labels), status=status, labels=labels,
+            fingerprint=hashlib.sha256(raw).hexdigest(), status=status, labels=labels,
+            labels_json=canonical, annotations_json=note,
             annotations=annotations, summary=summary[:2000],
             severity=map_severity(labels.get("severity")), starts_at=starts or now,
             ends_at=ends if status == "resolved" else None,
@@ -401,6 +433,7 @@ def aggregate(signals: Iterable[Signal]) -> tuple[list[Signal], list[Signal], li
         current.starts_at = min(current.starts_at, s.starts_at)
         current.last_start_at = max(current.last_start_at or s.starts_at, s.starts_at)
         current.labels, current.annotations = s.labels, s.annotations
+        current.labels_json, current.annotations_json = s.labels_json, s.annotations_json
         current.summary, current.severity = s.summary, s.severity
     return list(firing.values()), list(resolved.values()), list(acked.values())
 

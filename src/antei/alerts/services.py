@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time as time_module
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -121,12 +122,32 @@ class IntakeResult:
                 "incidents": self.incidents}
 
 
+_RULES_TTL = 1.0  # seconds a process reuses the silences it read (live intake only)
+_rules_cache: tuple[float, list[domain.SilenceRule]] | None = None
+
+
 def _rules(now: datetime) -> list[domain.SilenceRule]:
-    rows = Silence.objects.filter(expired_at=None, starts_at__lte=now).exclude(
-        ends_at__lte=now).values_list("matchers", "starts_at", "ends_at", "weekdays",
-                                      "window_start", "window_end")
-    return [domain.SilenceRule(tuple(m), s, e, tuple(w or ()), ws, we)
-            for m, s, e, w, ws, we in rows]
+    """The silences not expired by hand; `domain.is_active` decides if one holds at `now`.
+    Live intake re-reads them at most once a second per process (a silence created or
+    expired here drops the copy at once; the sweep catches up other processes' alerts)."""
+    global _rules_cache
+    live = abs((clock.now() - now).total_seconds()) < 5
+    tick = time_module.monotonic()
+    if live and _rules_cache is not None and tick - _rules_cache[0] < _RULES_TTL:
+        return _rules_cache[1]
+    rows = Silence.objects.filter(expired_at=None).exclude(
+        ends_at__lte=now - timedelta(days=1)).values_list(
+        "matchers", "starts_at", "ends_at", "weekdays", "window_start", "window_end")
+    rules = [domain.SilenceRule(tuple(m), s, e, tuple(w or ()), ws, we)
+             for m, s, e, w, ws, we in rows]
+    if live:
+        _rules_cache = (tick, rules)
+    return rules
+
+
+def _forget_rules() -> None:
+    global _rules_cache
+    _rules_cache = None
 
 
 def _systems(codes: set[str]) -> dict[str, tuple[int, str]]:
@@ -175,10 +196,16 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
             integration_id=integration.pk, now=now,
             window_cutoff=now - timedelta(minutes=integration.group_window_minutes))
         wanted: dict[str, store.GroupRow] = {}
+        keys: dict[tuple[str | None, ...], tuple[str, dict[str, str]]] = {}
+        names = list(integration.group_by) or ["alertname"]
         for s in firing:
             if s.fingerprint in silenced:
                 continue
-            key, labels = domain.group_key(s.labels, integration.group_by, s.system_code)
+            memo = (*(s.labels.get(n) for n in names), s.system_code)
+            found = keys.get(memo)
+            if found is None:
+                found = keys[memo] = domain.group_key(s.labels, names, s.system_code)
+            key, labels = found
             group_of[s.fingerprint] = key
             sys_id = systems.get(s.system_code or "", (None, ""))[0]
             row = wanted.get(key)
@@ -452,6 +479,8 @@ def create_silence(*, actor: Actor, matchers: list[dict[str, str]], starts_at: d
             window_start=window_start, window_end=window_end, comment=comment,
             created_by=actor.username)
         audit.record(actor=actor, action="create", obj=silence, after=audit.snapshot(silence))
+        transaction.on_commit(_forget_rules)
+        _forget_rules()
         reevaluate(now=now)
     return silence
 
@@ -471,6 +500,8 @@ def expire_silence(*, actor: Actor, silence_id: int) -> Silence:
         silence.save(update_fields=["expired_at"])
         audit.record(actor=actor, action="expire", obj=silence, before=before,
                      after=audit.snapshot(silence))
+        transaction.on_commit(_forget_rules)
+        _forget_rules()
         reevaluate(now=now)
     return silence
 

@@ -15,7 +15,8 @@ Only services.py calls these, inside its transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,8 +34,36 @@ _SEVERITY_RANK = ("CASE {} WHEN 'critical' THEN 0 WHEN 'error' THEN 1 "
                   "WHEN 'warning' THEN 2 ELSE 3 END")
 
 
+def _stamper() -> Callable[[datetime | None], Any]:
+    """Timestamps as the backend stores them (SQLite: naive UTC text, as Django writes
+    it), memoised for one statement: a batch carries few distinct times."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    memo: dict[datetime, str] = {}
+
+    def stamp(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return found
+
+    return stamp
+
+
 def _ts(value: datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+    return _stamper()(value)
+
+
+def _run(cur: Any, sql: str, params: Sequence[Any]) -> None:
+    """Execute with "%s" placeholders. On SQLite the statement goes straight to the driver
+    with "?" (Django's regex placeholder rewrite costs more than the upsert itself)."""
+    if connection.vendor == "sqlite":
+        with connection.wrap_database_errors:
+            sqlite3.Cursor.execute(cur.cursor, sql.replace("%s", "?"), params)
+    else:
+        cur.execute(sql, params)
 
 
 def _as_datetime(value: object) -> datetime:
@@ -108,7 +137,7 @@ def upsert_groups(*, integration_id: int, rows: Sequence[GroupRow],
             f"ELSE {GROUP}.severity END "
             "RETURNING id, group_key, incident_id, system_id, severity")
         with connection.cursor() as cur:
-            cur.execute(sql, params)
+            _run(cur, sql, params)
             for gid, key, incident_id, system_id, severity in cur.fetchall():
                 found[key] = GroupState(gid, incident_id, system_id, severity)
     return found
@@ -131,7 +160,8 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
     Alertmanager notifications do not inflate it. A new row numbers its occurrence: one
     more than the earlier rows of that fingerprint."""
     ids: dict[str, int] = {}
-    stamp = _ts(now)
+    ts = _stamper()
+    stamp = ts(now)
     newer = f"excluded.last_start_at > {ALERT}.last_start_at"
     for chunk in _chunks(rows):
         values, params = [], []
@@ -141,9 +171,10 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
                 "(%s, %s, 'firing', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                 f"(SELECT COUNT(*) + 1 FROM {ALERT} o WHERE o.integration_id = %s "
                 "AND o.fingerprint = %s))")
-            params += [integration_id, s.fingerprint, _dumps(s.labels), _dumps(s.annotations),
-                       s.summary, s.severity, r.system_id, _ts(s.starts_at),
-                       _ts(s.last_start_at or s.starts_at), stamp, stamp, s.count, r.group_id,
+            params += [integration_id, s.fingerprint, s.labels_json or _dumps(s.labels),
+                       s.annotations_json or _dumps(s.annotations),
+                       s.summary, s.severity, r.system_id, ts(s.starts_at),
+                       ts(s.last_start_at or s.starts_at), stamp, stamp, s.count, r.group_id,
                        r.silenced, s.generator_url, integration_id, s.fingerprint]
         sql = (
             f"INSERT INTO {ALERT} (integration_id, fingerprint, status, labels, annotations, "
@@ -162,7 +193,7 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
             "silenced = excluded.silenced"
             + (" RETURNING id, fingerprint" if returning else ""))
         with connection.cursor() as cur:
-            cur.execute(sql, params)
+            _run(cur, sql, params)
             if returning:
                 ids.update((fp, int(pk)) for pk, fp in cur.fetchall())
     return ids
@@ -186,19 +217,20 @@ def resolved_starts(*, integration_id: int, fingerprints: Sequence[str]) -> dict
 def resolve_alerts(*, integration_id: int, signals: Sequence[Signal], now: datetime) -> int:
     """Close the open alerts named by fingerprint (one UPDATE ... FROM VALUES per chunk)."""
     done = 0
-    stamp = _ts(now)
+    ts = _stamper()
+    stamp = ts(now)
     for chunk in _chunks(signals):
         values, params = [], []
         for s in chunk:
             values.append("(%s, %s)")
-            params += [s.fingerprint, _ts(s.ends_at or now)]
+            params += [s.fingerprint, ts(s.ends_at or now)]
         sql = (
             f"UPDATE {ALERT} SET status = 'resolved', ends_at = v.column2, last_seen = %s "
             "FROM (VALUES " + ", ".join(values) + ") AS v "
             f"WHERE {ALERT}.integration_id = %s AND {ALERT}.status = 'firing' "
             f"AND {ALERT}.fingerprint = v.column1")
         with connection.cursor() as cur:
-            cur.execute(sql, [stamp, *params, integration_id])
+            _run(cur, sql, [stamp, *params, integration_id])
             done += int(cur.rowcount)
     return done
 
@@ -256,7 +288,7 @@ def upsert_counters(*, integration_id: int, rows: Sequence[CounterRow], now: dat
             "ELSE excluded.window_count END, window_minute = excluded.window_minute "
             "RETURNING message_id, count, window_count, first_seen, storm_alert_id")
         with connection.cursor() as cur:
-            cur.execute(sql, params)
+            _run(cur, sql, params)
             found += [CounterState(mid, int(c), int(w), _as_datetime(first), storm)
                       for mid, c, w, first, storm in cur.fetchall()]
     return found
