@@ -11,6 +11,7 @@ Catalog: C07, A2-PERF-CAP-2 (token bucket), A2-PERF-CAP-3 (storms), A2-OPS-MON-1
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -413,6 +414,7 @@ def aggregate(signals: Iterable[Signal]) -> tuple[list[Signal], list[Signal], li
     resolved: dict[str, Signal] = {}
     acked: dict[str, Signal] = {}
     starts_seen: dict[str, set[datetime]] = {}
+    merged: dict[str, Signal] = {}
     for s in signals:
         if s.status == "resolved":
             resolved[s.fingerprint] = s
@@ -426,6 +428,11 @@ def aggregate(signals: Iterable[Signal]) -> tuple[list[Signal], list[Signal], li
             firing[s.fingerprint] = s
             starts_seen[s.fingerprint] = {s.starts_at}
             continue
+        if current is not merged.get(s.fingerprint):
+            # Merge into a copy: the caller's signals stay as parsed (a retried
+            # transaction folds them again).
+            current = firing[s.fingerprint] = merged[s.fingerprint] = dataclasses.replace(
+                current)
         seen = starts_seen[s.fingerprint]
         if s.starts_at not in seen:
             seen.add(s.starts_at)

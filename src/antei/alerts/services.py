@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time as time_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from antei.alerts import domain, store
 from antei.alerts.models import KINDS, Alert, AlertGroup, Heartbeat, Integration, Silence
@@ -34,6 +34,8 @@ from antei.incidents import services as incident_services
 from antei.inventory.models import Component, System
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEADLOCK_RETRIES = 3
 KEY_PREFIX = "ak_"
 INTEGRATION_FIELDS = ("rate_per_second", "burst", "hmac_header", "hmac_secret",
                       "auto_incident_severity", "incident_rank", "storm_threshold",
@@ -285,15 +287,27 @@ def _invalid(violations: list[Violation]) -> None:
         raise InvalidInput.from_violations(violations[:50])
 
 
+def _committed(fn: Callable[[], T]) -> T:
+    """Run `fn` in one transaction; on PostgreSQL a deadlock between two intake requests
+    (the loser is rolled back whole) is retried, so the sender still gets its answer."""
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                return fn()
+        except OperationalError as exc:
+            if attempt == DEADLOCK_RETRIES or "deadlock" not in str(exc):
+                raise
+            log.warning("intake deadlock, retrying (%s)", attempt + 1)
+    raise AssertionError("unreachable")
+
+
 def ingest_alert_list(*, integration: Integration, payload: object,
                       now: datetime | None = None) -> IntakeResult:
     """Alertmanager webhook v4 / Grafana alerting payload of one request (C07, A1-I-7)."""
     now = now or clock.now()
     parsed = domain.parse_alert_list(payload, now)
     _invalid(parsed.violations)
-    with transaction.atomic():
-        result, _ids = _write(integration, parsed.signals, now)
-    return result
+    return _committed(lambda: _write(integration, parsed.signals, now)[0])
 
 
 def ingest_event(*, integration: Integration, payload: object,
@@ -302,8 +316,7 @@ def ingest_event(*, integration: Integration, payload: object,
     now = now or clock.now()
     parsed = domain.parse_event(payload, now)
     _invalid(parsed.violations)
-    with transaction.atomic():
-        result, _ids = _write(integration, parsed.signals, now)
+    result = _committed(lambda: _write(integration, parsed.signals, now)[0])
     result.dedup_key = parsed.dedup_key
     return result
 
@@ -317,41 +330,46 @@ def ingest_messages(*, integration: Integration, messages: Sequence[domain.Messa
     now = now or clock.now()
     tallies = domain.tally_messages(messages)
     minute = int(now.timestamp()) // 60
-    with transaction.atomic():
-        per_text: dict[tuple[str, str], store.CounterRow] = {}
-        for t in tallies:
-            k = (t.message_id, t.text_hash)
-            old = per_text.get(k)
-            per_text[k] = store.CounterRow(t.message_id, t.text_hash, t.text,
-                                           t.count + (old.count if old else 0))
-        states = store.upsert_counters(integration_id=integration.pk,
-                                       rows=list(per_text.values()), now=now, minute=minute)
-        signals = domain.message_signals(tallies, now)
-        batch: dict[str, int] = {}
-        for t in tallies:
-            batch[t.message_id] = batch.get(t.message_id, 0) + t.count
-        by_id: dict[str, list[store.CounterState]] = {}
-        for st in states:
-            by_id.setdefault(st.message_id, []).append(st)
-        storms: dict[str, str] = {}
-        zone = clock.display_zone()
-        for mid, rows in by_id.items():
-            window = sum(r.window_count for r in rows)
-            storming = any(r.storm_alert_id for r in rows)
-            if window < integration.storm_threshold and not storming:
-                continue
-            total = sum(r.count for r in rows)
-            since = min(r.first_seen for r in rows)
-            delta = batch.get(mid, 0) if storming else total
-            signal = domain.storm_signal(mid, total, delta, since, since.astimezone(zone), now)
-            storms[signal.fingerprint] = mid
-            signals.append(signal)
-        result, ids = _write(integration, signals, now, returning=bool(storms))
-        for fp, mid in storms.items():
-            if fp in ids:
-                store.link_storm(integration_id=integration.pk, message_id=mid,
-                                 alert_id=ids[fp])
+    result = _committed(lambda: _write_messages(integration, tallies, now, minute))
     result.received = sum(t.count for t in tallies)
+    return result
+
+
+def _write_messages(integration: Integration, tallies: list[domain.MessageTally],
+                    now: datetime, minute: int) -> IntakeResult:
+    per_text: dict[tuple[str, str], store.CounterRow] = {}
+    for t in tallies:
+        k = (t.message_id, t.text_hash)
+        old = per_text.get(k)
+        per_text[k] = store.CounterRow(t.message_id, t.text_hash, t.text,
+                                       t.count + (old.count if old else 0))
+    states = store.upsert_counters(integration_id=integration.pk,
+                                   rows=list(per_text.values()), now=now, minute=minute)
+    signals = domain.message_signals(tallies, now)
+    batch: dict[str, int] = {}
+    for t in tallies:
+        batch[t.message_id] = batch.get(t.message_id, 0) + t.count
+    by_id: dict[str, list[store.CounterState]] = {}
+    for st in states:
+        by_id.setdefault(st.message_id, []).append(st)
+    storms: dict[str, str] = {}
+    zone = clock.display_zone()
+    for mid, rows in by_id.items():
+        window = sum(r.window_count for r in rows)
+        storming = any(r.storm_alert_id for r in rows)
+        if window < integration.storm_threshold and not storming:
+            continue
+        total = sum(r.count for r in rows)
+        since = min(r.first_seen for r in rows)
+        delta = batch.get(mid, 0) if storming else total
+        signal = domain.storm_signal(mid, total, delta, since, since.astimezone(zone), now)
+        storms[signal.fingerprint] = mid
+        signals.append(signal)
+    result, ids = _write(integration, signals, now, returning=bool(storms))
+    for fp, mid in storms.items():
+        if fp in ids:
+            store.link_storm(integration_id=integration.pk, message_id=mid,
+                             alert_id=ids[fp])
     return result
 
 

@@ -119,6 +119,7 @@ def upsert_groups(*, integration_id: int, rows: Sequence[GroupRow],
     """Open or extend one group per key; returns each key's group."""
     found: dict[str, GroupState] = {}
     stamp = _ts(now)
+    rows = sorted(rows, key=lambda r: r.key)  # one lock order for every writer: no deadlock
     for chunk in _chunks(rows):
         values, params = [], []
         for r in chunk:
@@ -163,6 +164,7 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
     ts = _stamper()
     stamp = ts(now)
     newer = f"excluded.last_start_at > {ALERT}.last_start_at"
+    rows = sorted(rows, key=lambda r: r.signal.fingerprint)  # one lock order: no deadlock
     for chunk in _chunks(rows):
         values, params = [], []
         for r in chunk:
@@ -219,6 +221,7 @@ def resolve_alerts(*, integration_id: int, signals: Sequence[Signal], now: datet
     done = 0
     ts = _stamper()
     stamp = ts(now)
+    signals = sorted(signals, key=lambda s: s.fingerprint)
     for chunk in _chunks(signals):
         values, params = [], []
         for s in chunk:
@@ -271,6 +274,7 @@ def upsert_counters(*, integration_id: int, rows: Sequence[CounterRow], now: dat
     per-minute window count for the storm threshold (A2-PERF-CAP-3)."""
     found: list[CounterState] = []
     stamp = _ts(now)
+    rows = sorted(rows, key=lambda r: (r.message_id, r.text_hash))
     for chunk in _chunks(rows):
         values, params = [], []
         for r in chunk:
