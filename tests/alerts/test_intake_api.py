@@ -115,6 +115,11 @@ def test_warning_waits_for_an_operator_to_promote(make_integration: Make, core_s
     assert again.status_code == 409
     assert make_api_client(Role.AUDITOR).post(
         f"/api/v1/alert-groups/{group.pk}/promote", {"rank": 3}).status_code == 403
+    from antei.core.models import AuditEntry
+
+    promoted = AuditEntry.objects.get(object_type="alerts.alertgroup", action="promote")
+    assert promoted.after == {"incident": Incident.objects.get().pk}
+    assert promoted.source == "api"
 
 
 @pytest.mark.parametrize(("mutate", "field"), [
@@ -160,6 +165,10 @@ def test_rotated_key_replaces_the_old_one(make_integration: Make, api: Any) -> N
     new_key = answer.json()["key"]
     assert _am(Client(), key, am_alert()).status_code == 404
     assert _am(Client(), new_key, am_alert()).status_code == 200
+    from antei.core.models import AuditEntry
+
+    rotated = AuditEntry.objects.get(action="rotate_key")
+    assert rotated.after == {"key_prefix": new_key[:8]}
 
 
 def test_empty_bucket_is_429_with_retry_after(make_integration: Make) -> None:

@@ -26,6 +26,7 @@ from antei.callout import services as callout_services
 from antei.callout.models import EscalationPolicy, Roster
 from antei.core import clock
 from antei.core.actor import Actor
+from antei.demo import alerts as demo_alerts
 from antei.demo import data
 from antei.demo import incidents as demo_incidents
 from antei.incidents import services as incident_services
@@ -175,6 +176,7 @@ class _Loader:
         for policy in data.ESCALATION_POLICIES:
             if not EscalationPolicy.objects.filter(code=policy["code"]).exists():
                 callout_services.create_policy(actor=a, **policy)
+        demo_alerts.load(actor=a)  # monitoring (issue 5): not counted in KINDS either
 
     def summary(self) -> DemoSummary:
         return DemoSummary(bank=data.BANK_NAME, created=MappingProxyType(dict(self.created)),
