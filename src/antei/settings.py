@@ -192,6 +192,10 @@ WEBHOOK_SECRET = os.environ.get("ANTEI_WEBHOOK_SECRET", "")
 HTTP_TIMEOUT = float(os.environ.get("ANTEI_HTTP_TIMEOUT", "5"))
 # Where people's acknowledgement links point (the address they reach antei at).
 PUBLIC_URL = os.environ.get("ANTEI_PUBLIC_URL", "http://127.0.0.1:8000")
+# Alert intake flow control (A2-PERF-CAP-2): concurrent intake requests per process (more
+# are refused with 503 at once, so threads stay free for the UI), and the largest body.
+ALERTS_INTAKE_CONCURRENCY = int(os.environ.get("ANTEI_ALERTS_INTAKE_CONCURRENCY", "2"))
+ALERTS_INTAKE_MAX_BYTES = int(os.environ.get("ANTEI_ALERTS_INTAKE_MAX_BYTES", str(64 << 20)))
 
 LOGGING = {
     "version": 1,

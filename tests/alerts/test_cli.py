@@ -48,3 +48,10 @@ def test_coverage_names_the_unmonitored_component(capsys: Any, core_system: Any,
     code, out = run(capsys, "coverage")
     assert code == 1
     assert "app-1" in out and "1 components with no monitoring" in out
+    code, out = run(capsys, "integration", "create", "--kind", "heartbeat", "--name", "HB")
+    integration_id = out.split()[1]
+    code, out = run(capsys, "heartbeat", "add", "--integration", integration_id, "--name",
+                    "app-1 process", "--system", "CORE", "--component", "app-1")
+    assert code == 0
+    code, out = run(capsys, "coverage")
+    assert code == 0 and "0 components" in out

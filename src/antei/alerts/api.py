@@ -143,9 +143,12 @@ def _limited(status: int, code: str, detail: str, retry_after: float) -> HttpRes
 def _read(request: HttpRequest) -> bytes:
     limit = int(getattr(settings, "ALERTS_INTAKE_MAX_BYTES", 64 * 1024 * 1024))
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-        raise InvalidInput.one("body", "too_many", max=limit)
+        raise InvalidInput.one("body", "max_length", max=limit)
     # Read the stream directly: DATA_UPLOAD_MAX_MEMORY_SIZE guards forms, not this.
-    return request.read(limit + 1)
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise InvalidInput.one("body", "max_length", max=limit)
+    return raw
 
 
 def _json(raw: bytes) -> object:

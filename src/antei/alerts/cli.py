@@ -3,6 +3,8 @@
     antei alerts integration create --kind K --name N [--system CODE]   prints the key once
     antei alerts integration rotate ID                                  prints the new key
     antei alerts list [--status firing] [--system CODE]
+    antei alerts heartbeat add --integration ID --name N [--system CODE --component NAME]
+                               [--every MINUTES]   what must check in (a standby process)
     antei alerts coverage          components with no monitoring at all (A2-OPS-MON-1)
 
 Catalog: C07, A2-OPS-MON-1.
@@ -33,6 +35,16 @@ def register(sub: Any) -> None:
     ls.add_argument("--system")
     ls.add_argument("--limit", type=int, default=50)
     ls.set_defaults(func=cmd_list)
+    hb = alerts.add_parser("heartbeat", help="dead-man's switches").add_subparsers(
+        dest="heartbeat_action", required=True)
+    add = hb.add_parser("add", help="register something that must check in")
+    add.add_argument("--integration", type=int, required=True, help="heartbeat integration id")
+    add.add_argument("--name", required=True)
+    add.add_argument("--system")
+    add.add_argument("--component")
+    add.add_argument("--every", type=int, default=5, help="minutes between check-ins")
+    add.add_argument("--grace", type=int, default=2, help="minutes of grace")
+    add.set_defaults(func=cmd_heartbeat_add)
     alerts.add_parser("coverage", help="unmonitored critical/standby components").set_defaults(
         func=cmd_coverage)
 
@@ -77,6 +89,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         mute = " (silenced)" if a.silenced else ""
         print(f"{a.pk:>6} {a.status:<8} {a.severity:<8} {a.system.code if a.system else '-':<8} "
               f"x{a.count:<6} {seen:%m-%d %H:%M} {a.summary[:70]}{mute}")
+    return 0
+
+
+def cmd_heartbeat_add(args: argparse.Namespace) -> int:
+    from antei.alerts import services
+
+    hb = services.add_heartbeat(actor=_actor(), integration_id=args.integration,
+                                name=args.name, system=args.system, component=args.component,
+                                interval_minutes=args.every, grace_minutes=args.grace)
+    print(f"heartbeat {hb.pk} {hb.name}: check in every {hb.interval_minutes} min "
+          f"(+{hb.grace_minutes} grace) with POST /api/v1/heartbeats/<key> "
+          f'{{"name": "{hb.name}"}}')
     return 0
 
 
