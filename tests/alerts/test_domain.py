@@ -56,6 +56,14 @@ def test_aggregate_counts_distinct_start_times_per_fingerprint(fps: list[str],
     assert {s.fingerprint: s.count for s in again} == expected
 
 
+def test_additive_deliveries_always_count() -> None:
+    """Console messages and event triggers are each a new report, even at the same time."""
+    first, second = _signal("m", NOW, 3), _signal("m", NOW, 4)
+    first.additive = second.additive = True
+    firing, _, _ = domain.aggregate([first, second])
+    assert [s.count for s in firing] == [7]
+
+
 def test_alert_list_parser_names_the_broken_field() -> None:
     parsed = domain.parse_alert_list({"alerts": [
         {"status": "firing", "labels": {"a": "1"}},

@@ -114,6 +114,9 @@ class Signal:
     system_code: str | None = None
     labels_json: str = ""  # the canonical JSON the fingerprint was taken of
     annotations_json: str = ""
+    # Each delivery is a new report (console messages, event triggers): `count` always adds.
+    # Otherwise only a start time later than the last one seen adds (Alertmanager re-sends).
+    additive: bool = False
 
 
 @dataclass
@@ -277,7 +280,7 @@ def parse_event(body: object, now: datetime) -> Parsed:
         fingerprint=fingerprint_key("event", key), status=EVENT_ACTIONS[action], labels=labels,
         annotations={"summary": summary, "dedup_key": key} if summary else {"dedup_key": key},
         summary=summary[:2000], severity=severity, starts_at=starts,
-        ends_at=now if action == "resolve" else None))
+        ends_at=now if action == "resolve" else None, additive=True))
     return result
 
 
@@ -379,7 +382,7 @@ def message_signals(tallies: Iterable[MessageTally], now: datetime) -> list[Sign
                 labels["system"] = t.system
             out[fp] = Signal(fingerprint=fp, status="firing", labels=labels, annotations={},
                              summary=f"{t.message_id} {t.text}"[:2000], severity=t.severity,
-                             starts_at=now, count=t.count)
+                             starts_at=now, count=t.count, additive=True)
         else:
             signal.count += t.count
             if severity_at_least(t.severity, signal.severity):
@@ -401,7 +404,7 @@ def storm_signal(message_id: str, total: int, delta: int, since: datetime,
         labels={"alertname": "MessageStorm", "message_id": message_id},
         annotations={"since": since.isoformat()},
         summary=storm_summary(message_id, total, since_local), severity="error",
-        starts_at=now, count=delta)
+        starts_at=now, count=delta, additive=True)
 
 
 def aggregate(signals: Iterable[Signal]) -> tuple[list[Signal], list[Signal], list[Signal]]:
@@ -434,7 +437,7 @@ def aggregate(signals: Iterable[Signal]) -> tuple[list[Signal], list[Signal], li
             current = firing[s.fingerprint] = merged[s.fingerprint] = dataclasses.replace(
                 current)
         seen = starts_seen[s.fingerprint]
-        if s.starts_at not in seen:
+        if s.additive or s.starts_at not in seen:
             seen.add(s.starts_at)
             current.count += s.count
         current.starts_at = min(current.starts_at, s.starts_at)

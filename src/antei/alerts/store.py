@@ -161,9 +161,23 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
     Alertmanager notifications do not inflate it. A new row numbers its occurrence: one
     more than the earlier rows of that fingerprint."""
     ids: dict[str, int] = {}
+    for additive in (False, True):
+        part = [r for r in rows if r.signal.additive is additive]
+        if part:
+            ids.update(_upsert_alerts(integration_id=integration_id, rows=part, now=now,
+                                      returning=returning, additive=additive))
+    return ids
+
+
+def _upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetime,
+                   returning: bool, additive: bool) -> dict[str, int]:
+    ids: dict[str, int] = {}
     ts = _stamper()
     stamp = ts(now)
-    newer = f"excluded.last_start_at > {ALERT}.last_start_at"
+    # Additive deliveries always count: concurrent requests may commit out of the order of
+    # their receipt times, so a time comparison would lose some of them.
+    newer = "1 = 1" if additive else f"excluded.last_start_at > {ALERT}.last_start_at"
+    later = f"excluded.last_start_at > {ALERT}.last_start_at"
     rows = sorted(rows, key=lambda r: r.signal.fingerprint)  # one lock order: no deadlock
     for chunk in _chunks(rows):
         values, params = [], []
@@ -188,7 +202,7 @@ def upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: datetim
             "annotations = excluded.annotations, summary = excluded.summary, "
             "severity = excluded.severity, generator_url = excluded.generator_url, "
             f"count = {ALERT}.count + CASE WHEN {newer} THEN excluded.count ELSE 0 END, "
-            f"last_start_at = CASE WHEN {newer} THEN excluded.last_start_at "
+            f"last_start_at = CASE WHEN {later} THEN excluded.last_start_at "
             f"ELSE {ALERT}.last_start_at END, "
             f"system_id = COALESCE({ALERT}.system_id, excluded.system_id), "
             f"group_id = COALESCE({ALERT}.group_id, excluded.group_id), "
