@@ -56,6 +56,7 @@ def test_alert_list_shows_firing_first_and_the_storm_line(
     services.ingest_messages(integration=msgs, messages=[Message("IEA911E", "dump")] * 1234)
     client = login(Role.OPERATOR)
     page = client.get(reverse("alerts-list")).content.decode()
+    assert "<th>状態</th>" in page and "<th>重要度</th>" in page
     assert "1,234 回繰り返し" in page or "1,234回繰り返し" in page
     assert page.index("HighLatency on now") < page.index("Gone on x")  # firing first
     only_core = client.get(reverse("alerts-list"), {"system": "CORE", "status": "resolved"},
@@ -78,7 +79,7 @@ def test_operator_promotes_a_group_to_an_incident(
     services.ingest_alert_list(integration=am, payload=am_payload(am_alert()))
     group = am.groups.get()
     client = login(Role.OPERATOR)
-    assert "インシデントを起票" in client.get(reverse("alerts-groups")).content.decode()
+    assert "障害を起票" in client.get(reverse("alerts-groups")).content.decode()
     response = client.post(reverse("alerts-promote", args=[group.pk]), {"rank": "3"})
     incident = Incident.objects.get()
     assert response.status_code == 302
