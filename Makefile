@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 export ANTEI_PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres setup venv messages browser lint lock bench bench-deps clean
+.PHONY: run test test-sqlite test-postgres setup venv messages browser monitoring lint lock bench bench-deps clean
 
 run: setup
 	$(BIN)/antei serve --port $(ANTEI_PORT)
@@ -39,9 +39,17 @@ browser:
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: venv messages browser lint
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+# The alert-intake tests and bench/intake.py run Debian's Prometheus and Alertmanager for real.
+monitoring:
+	@test -x /usr/bin/prometheus -a -x /usr/bin/prometheus-alertmanager || { \
+	  echo "installing Debian prometheus and prometheus-alertmanager for the alert-intake tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null; }
+
+# `monitoring` installed Alertmanager: its tests must run, not skip.
+test: venv messages browser monitoring lint
+	ANTEI_REQUIRE_ALERTMANAGER=1 $(MAKE) --no-print-directory test-sqlite
+	ANTEI_REQUIRE_ALERTMANAGER=1 $(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	@echo "== suite on SQLite =="
@@ -65,10 +73,13 @@ lint: venv
 bench-deps: venv
 	$(BIN)/python -m pip install --quiet 'statsforecast==2.1.1' 'duckdb==2.0.0'
 
-bench: bench-deps
+bench: bench-deps monitoring
 	$(BIN)/python bench/bizcal.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/settlement.py
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/intake.py --flood
+	$(BIN)/python bench/intake.py --storm
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
