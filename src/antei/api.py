@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
+from antei.alerts.api import router as alerts_router
 from antei.calendars.api import router as calendars_router
 from antei.callout.api import router as callout_router
 from antei.capacity.api import router as capacity_router
@@ -53,4 +54,5 @@ api.add_router("/", incidents_router)
 api.add_router("/", callout_router)
 api.add_router("/", settlement_router)
 api.add_router("/", capacity_router)
+api.add_router("/", alerts_router)
 api.add_router("/", core_api.build_router())

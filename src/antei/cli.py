@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="verify the hash chain").set_defaults(
         func=cmd_audit_verify)
 
+    from antei.alerts import cli as alerts_cli
     from antei.calendars import cli as calendar_cli
     from antei.callout import cli as callout_cli
     from antei.capacity import cli as capacity_cli
@@ -241,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     callout_cli.register(sub)
     settlement_cli.register(sub)
     capacity_cli.register(sub)
+    alerts_cli.register(sub)
     return parser
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "antei.callout",
     "antei.settlement",
     "antei.capacity",
+    "antei.alerts",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,10 @@ CALLOUT_CLAIM_SECONDS = int(os.environ.get("ANTEI_CALLOUT_CLAIM_SECONDS", "300")
 CALLOUT_SWEEP_SECONDS = int(os.environ.get("ANTEI_CALLOUT_SWEEP_SECONDS", "30"))
 # Capacity: the Prometheus server limits with a PromQL expression are pulled from.
 PROMETHEUS_URL = os.environ.get("ANTEI_PROMETHEUS_URL", "")
+# Alert intake flow control (A2-PERF-CAP-2): concurrent intake requests per process (more
+# are refused with 503 at once, so threads stay free for the UI), and the largest body.
+ALERTS_INTAKE_CONCURRENCY = int(os.environ.get("ANTEI_ALERTS_INTAKE_CONCURRENCY", "2"))
+ALERTS_INTAKE_MAX_BYTES = int(os.environ.get("ANTEI_ALERTS_INTAKE_MAX_BYTES", str(64 << 20)))
 
 LOGGING = {
     "version": 1,

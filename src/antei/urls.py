@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("antei.callout.urls")),
     path("", include("antei.settlement.urls")),
     path("", include("antei.capacity.urls")),
+    path("", include("antei.alerts.urls")),
 ]

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("home", _("Home"), None),
     ("incident-list", _("Incidents"), Perm.INCIDENT_VIEW),
     ("settlement-index", _("Unprocessed payments"), Perm.SETTLEMENT_VIEW),
+    ("alerts-list", _("Alerts"), Perm.ALERTS_VIEW),
     ("system-list", _("Systems"), Perm.INVENTORY_VIEW),
     ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
     ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),

@@ -41,6 +41,8 @@ CRON: tuple[Job, ...] = (
     Job("callout.sweep", "antei.callout.tasks.sweep", settings.CALLOUT_SWEEP_SECONDS),
     # Capacity: pull limits mapped to PromQL from ANTEI_PROMETHEUS_URL (M-2.3, C07).
     Job("capacity.pull_prometheus", "antei.capacity.tasks.pull_prometheus", 300),
+    # Alerts: re-evaluate silences/maintenance windows, missed heartbeats (A2-OPS-MON-1).
+    Job("alerts.sweep", "antei.alerts.tasks.sweep", 60),
 )
 
 

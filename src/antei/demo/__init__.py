@@ -26,6 +26,7 @@ from antei.callout import services as callout_services
 from antei.callout.models import EscalationPolicy, Roster
 from antei.core import clock
 from antei.core.actor import Actor
+from antei.demo import alerts as demo_alerts
 from antei.demo import capacity as demo_capacity
 from antei.demo import data
 from antei.demo import incidents as demo_incidents
@@ -179,6 +180,7 @@ class _Loader:
                 callout_services.create_policy(actor=a, **policy)
         demo_settlement.load(actor=a)  # C03: a payment backlog for the exchange incident
         demo_capacity.load(actor=a)  # limits and two years of daily peaks (C07, C08)
+        demo_alerts.load(actor=a)  # monitoring (issue 5): not counted in KINDS either
 
     def summary(self) -> DemoSummary:
         return DemoSummary(bank=data.BANK_NAME, created=MappingProxyType(dict(self.created)),

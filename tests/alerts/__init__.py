@@ -1,0 +1,1 @@
+"""Tests of alert intake (issue 5)."""
