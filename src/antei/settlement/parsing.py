@@ -41,7 +41,8 @@ MAX_ERRORS = 1000
 
 @dataclass
 class Parsed:
-    """Item columns (lists or arrays of one length) and batch facts, or the errors."""
+    """Item columns (lists or arrays of one length; a plain str is the same value for
+    every item) and batch facts, or the errors."""
 
     kind: str
     content_hash: str
@@ -69,14 +70,45 @@ def _zengin_error(problem: zengin.Problem) -> FieldError:
                       message)
 
 
-def _zfill(values: np.ndarray, width: int) -> np.ndarray:
-    return np.char.zfill(values.astype(f"U{width}"), width)
+_BANKS = np.array([f"{i:04d}" for i in range(10_000)], dtype=object)
+_BRANCHES = np.array([f"{i:03d}" for i in range(1_000)], dtype=object)
+_SPACE, _LF = 0x20, 0x0A
+
+
+def _texts(*blocks: np.ndarray, strip_left: bool = False) -> list[str]:
+    """Fixed-width byte columns (side by side) as str, trailing spaces (and NULs) dropped.
+
+    One cp932 decode of a buffer built with array operations: each row keeps its bytes up
+    to the last one that is not a space, then a line break; no per-row Python call."""
+    parts = [np.ascontiguousarray(b).view(np.uint8).reshape(b.size, -1) for b in blocks]
+    body = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+    n, width = body.shape
+    if n == 0:
+        return []
+    filled = (body != _SPACE) & (body != 0)
+    stop = width - np.argmax(filled[:, ::-1], axis=1)
+    stop[~filled.any(axis=1)] = 0
+    out = np.full((n, width + 1), _LF, dtype=np.uint8)
+    out[:, :width] = body
+    inner = out[:, :width]
+    inner[(inner == _LF) | (inner == 0x0D)] = ord("?")  # keep one line per row
+    columns = np.arange(width + 1)
+    keep = (columns < stop[:, None]) | (columns == width)
+    if strip_left:
+        start = np.argmax(filled, axis=1)
+        keep &= (columns >= start[:, None]) | (columns == width)
+    texts: list[str] = out[keep].tobytes().decode(ENCODING, "replace").split("\n")[:-1]
+    return texts
 
 
 def parse_zengin(data: bytes, *, expect_kind: str | None, today: date, channel: str,
                  department: str, branch: str) -> Parsed:
     """Parse a 全銀 file with the kernel; every problem becomes one field error naming the
-    record. Branch defaults to the requester's branch code (仕向支店)."""
+    record. Branch defaults to the requester's branch code (仕向支店).
+
+    The columns are lists of Python values built column by column (lookup tables and one
+    decode per text column, never a dict or a call per record); values that are the same
+    for every item (customer, channel, department, branch) are plain strings."""
     kind = Kind(expect_kind) if expect_kind in KINDS else None
     parsed = zengin.parse_file(data, expect_kind=kind)
     result = Parsed(kind=parsed.kind_code, content_hash=parsed.content_hash,
@@ -85,35 +117,38 @@ def parse_zengin(data: bytes, *, expect_kind: str | None, today: date, channel: 
     if not parsed.ok:
         return result
     records = parsed.records
-    n = len(records)
     dates = []
     for group in parsed.groups:
         header = group.header
         day = domain.settlement_date(header.transfer_date if header else "", today)
-        dates.append(day or today)
-    group_dates = np.array(dates, dtype="datetime64[D]")
+        dates.append((day or today).isoformat())
     first = parsed.groups[0].header
     customer = first.requester_name if first else ""
     own_branch = branch or (f"{first.branch_code:03d}" if first else "")
-    codes = np.char.add(records.customer_code1.astype("U10"), records.customer_code2
-                        .astype("U10"))
+    # Validated digits: codes are in range, account numbers below 10**7.
     edi_rows = records.edi_flag == b"Y"
+    codes = _texts(records.customer_code1, records.customer_code2, strip_left=True)
+    if edi_rows.any():
+        edi = [c if e else "" for c, e in zip(codes, edi_rows.tolist(), strict=True)]
+        refs = [("" if e else c) for c, e in zip(codes, edi_rows.tolist(), strict=True)]
+    else:
+        edi, refs = [""] * len(codes), codes
     result.columns = {
-        "record_number": parsed.record_numbers,
-        "settlement_date": group_dates[parsed.group_index],
-        "bank_code": _zfill(records.bank_code, 4),
-        "branch_code": _zfill(records.branch_code, 3),
-        "account_type": records.account_type.astype(np.int64),
-        "account_number": _zfill(records.account_number, 7),
-        "recipient_name": np.array(zengin.decode_names(records.name), dtype=object),
+        "record_number": parsed.record_numbers.tolist(),
+        "settlement_date": np.array(dates, dtype=object)[parsed.group_index].tolist(),
+        "bank_code": _BANKS[records.bank_code].tolist(),
+        "branch_code": _BRANCHES[records.branch_code].tolist(),
+        "account_type": records.account_type.tolist(),
+        "account_number": list(map("{:07d}".format, records.account_number.tolist())),
+        "recipient_name": _texts(records.name),
         "amount": records.amount,
-        "customer": np.full(n, customer, dtype=object),
-        "customer_ref": np.char.strip(np.where(edi_rows, "", codes)),
-        "edi": np.char.strip(np.where(edi_rows, codes, "")),
-        "designation": np.char.strip(records.designation.astype("U1")),
-        "channel": np.full(n, channel, dtype=object),
-        "department": np.full(n, department, dtype=object),
-        "branch": np.full(n, own_branch, dtype=object),
+        "customer": customer,
+        "customer_ref": refs,
+        "edi": edi,
+        "designation": _texts(records.designation, strip_left=True),
+        "channel": channel,
+        "department": department,
+        "branch": own_branch,
     }
     return result
 

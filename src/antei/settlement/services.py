@@ -101,7 +101,7 @@ def import_batch(
     if parsed.count == 0:
         raise InvalidInput([field_error("items", "settlement_empty")])
     try:
-        with transaction.atomic():
+        with store.bulk_writing(), transaction.atomic():
             batch = Batch.objects.create(
                 incident=incident, department=department, source_system=source_system,
                 format=format, file_name=file_name[:255], content_hash=parsed.content_hash,
