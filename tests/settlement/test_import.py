@@ -147,6 +147,26 @@ def test_csv_in_cp932_imports(incident: Incident) -> None:
     assert second.channel == "internal" and second.branch == "102"
 
 
+def test_free_text_is_stored_as_given_by_both_bulk_writers(incident: Incident) -> None:
+    """COPY text escaping (PostgreSQL) and bound parameters (SQLite): quotes, percent
+    signs, backslashes and tabs in free text arrive unchanged (A1-II-4)."""
+    text = CSV + '2026-12-03,0005,010,1234567,ﾔﾏﾀﾞ ﾀﾛｳ,50000,"a\\b\tc\'d %s",101,ib\n'
+    batch, created = services.import_batch(actor=factories.ACTOR, incident_id=incident.pk,
+                                           format="csv", data=text.encode(),
+                                           department="経理'部 %s\\", source_system="x")
+    assert created and batch.item_count == 1
+    stored = Item.objects.get(batch=batch)
+    assert stored.customer == "a\\b\tc'd %s"
+    assert stored.department == "経理'部 %s\\"
+    assert (stored.batch_id, stored.incident_id, stored.status) == (batch.pk, incident.pk,
+                                                                    "unprocessed")
+    zengin, _ = services.import_batch(actor=factories.ACTOR, incident_id=incident.pk,
+                                      format="zengin", data=zengin_file(3),
+                                      department="経理'部\t%s\\", channel="ib")
+    assert set(Item.objects.filter(batch=zengin).values_list("department", "channel")) == {
+        ("経理'部\t%s\\", "ib")}
+
+
 def test_csv_errors_name_the_row_and_column(incident: Incident) -> None:
     text = CSV + "2026-12-03,0005,010,1234567,yamada,50000,X,101,ib\n" \
                  "2026-13-03,00A5,010,1234567,ﾔﾏﾀﾞ,-5,X,101,fax\n"
