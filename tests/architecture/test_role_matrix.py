@@ -207,6 +207,7 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/incidents/{incident_id}/page"): Call(
         CALLOUT_EDITORS, {"incident_id": "@incident"}, {}),
     ("GET", "/incidents/{incident_id}/pages"): Call(ALL, {"incident_id": "@paged"}),
+    ("GET", "/incidents/{incident_id}/callout"): Call(ALL, {"incident_id": "@paged"}),
     ("POST", "/pages/{page_id}/ack"): Call(CALLOUT_EDITORS, {"page_id": "@page"}),
     ("POST", "/contact-points/{contact_id}/verify"): Call(
         CALLOUT_EDITORS, {"contact_id": "@contact"}, {"window_minutes": 30}),

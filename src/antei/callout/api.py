@@ -11,6 +11,8 @@ from ninja import Router, Status
 from antei.callout import selectors, services
 from antei.callout.models import EscalationPolicy, Roster
 from antei.callout.schemas import (
+    CalloutRunOut,
+    CalloutStatusOut,
     CoverageOut,
     PageIn,
     PageOut,
@@ -26,6 +28,7 @@ from antei.callout.schemas import (
     VerificationOut,
     VerificationStatusOut,
     VerifyIn,
+    WarningOut,
 )
 from antei.core.api import PROBLEM_RESPONSES, actor, require
 from antei.core.errors import InvalidInput
@@ -156,6 +159,23 @@ def page_incident(request: HttpRequest, incident_id: int, payload: PageIn) -> St
 def list_pages(request: HttpRequest, incident_id: int) -> list[PageOut]:
     """Who was paged, by what, when, and who acknowledged."""
     return [_page(p) for p in selectors.list_pages(actor(request), incident_id)]
+
+
+@router.get("/incidents/{incident_id}/callout", auth=VIEW,
+            response=_responses(200, CalloutStatusOut))
+def callout_status(request: HttpRequest, incident_id: int) -> object:
+    """The incident's call-outs, who acknowledged and who has NOT, and warnings such as a
+    first report (第1報) that was not paged (M-3.3, A1-II-5)."""
+    view = selectors.callout_view(actor(request), incident_id)
+    warning = view["first_report_warning"]
+    return CalloutStatusOut(
+        incident=incident_id,
+        runs=[CalloutRunOut(id=r["id"], policy=r["policy"], trigger=r["trigger"],
+                            state=r["state"], step=r["step"], next_at=r["next_at"])
+              for r in view["runs"]],
+        acknowledged=view["acknowledged"], not_acknowledged=view["not_acknowledged"],
+        warnings=[WarningOut(code=warning["code"], message_ja=warning["ja"],
+                             message_en=warning["en"])] if warning else [])
 
 
 @router.post("/pages/{page_id}/ack", auth=EDIT, response=_responses(200, PageOut))
