@@ -311,10 +311,10 @@ def world(db: None) -> dict[str, Any]:
     callout_services.create_policy(actor=actor, code="R1", name="ランク1", rank=1, steps=[
         {"kind": "roster", "roster": "DUTY", "wait_minutes": 10},
         {"kind": "distribution", "people": ["P1", "P2"], "wait_minutes": 30}])
-    callout_services.create_roster(actor=actor, code="SPARE-R", name="予備", members=["P2"],
+    callout_services.create_roster(actor=actor, code="SPARE-R", name="予備", members=["P1"],
                                    starts_on=date(2026, 1, 5))
     callout_services.create_policy(actor=actor, code="SPARE-P", name="予備", steps=[
-        {"kind": "person", "people": ["P2"], "wait_minutes": 10}])
+        {"kind": "person", "people": ["P1"], "wait_minutes": 10}])
     paged = incident_services.open_incident(
         actor=actor, title="為替遅延", rank=1, systems=["CORE"],
         detected_at=datetime.now(tz=UTC) - timedelta(hours=1))
