@@ -189,7 +189,14 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/escalation-policies"): Call(CALLOUT_EDITORS, body={
         "code": "R2", "name": "ランク2", "rank": 2,
         "steps": [{"kind": "person", "people": ["P1"], "wait_minutes": 10}]}),
+    ("PUT", "/escalation-policies/{code}"): Call(CALLOUT_EDITORS, {"code": "SPARE-P"}, body={
+        "code": "SPARE-P", "name": "予備", "rank": 3,
+        "steps": [{"kind": "roster", "roster": "DUTY", "wait_minutes": 15}]}),
+    ("DELETE", "/escalation-policies/{code}"): Call(CALLOUT_EDITORS, {"code": "SPARE-P"}),
     ("GET", "/rosters"): Call(ALL),
+    ("PUT", "/rosters/{code}"): Call(CALLOUT_EDITORS, {"code": "DUTY"}, body={
+        "code": "DUTY", "name": "当番", "members": ["P1", "P2"], "starts_on": "2026-01-05"}),
+    ("DELETE", "/rosters/{code}"): Call(CALLOUT_EDITORS, {"code": "SPARE-R"}),
     ("POST", "/rosters"): Call(CALLOUT_EDITORS, body={
         "code": "NIGHT", "name": "夜間当番", "members": ["P1", "P2"],
         "starts_on": "2026-01-05"}),
@@ -200,6 +207,7 @@ EXPECTED: dict[tuple[str, str], Call] = {
     ("POST", "/incidents/{incident_id}/page"): Call(
         CALLOUT_EDITORS, {"incident_id": "@incident"}, {}),
     ("GET", "/incidents/{incident_id}/pages"): Call(ALL, {"incident_id": "@paged"}),
+    ("GET", "/incidents/{incident_id}/callout"): Call(ALL, {"incident_id": "@paged"}),
     ("POST", "/pages/{page_id}/ack"): Call(CALLOUT_EDITORS, {"page_id": "@page"}),
     ("POST", "/contact-points/{contact_id}/verify"): Call(
         CALLOUT_EDITORS, {"contact_id": "@contact"}, {"window_minutes": 30}),
@@ -303,6 +311,10 @@ def world(db: None) -> dict[str, Any]:
     callout_services.create_policy(actor=actor, code="R1", name="ランク1", rank=1, steps=[
         {"kind": "roster", "roster": "DUTY", "wait_minutes": 10},
         {"kind": "distribution", "people": ["P1", "P2"], "wait_minutes": 30}])
+    callout_services.create_roster(actor=actor, code="SPARE-R", name="予備", members=["P1"],
+                                   starts_on=date(2026, 1, 5))
+    callout_services.create_policy(actor=actor, code="SPARE-P", name="予備", steps=[
+        {"kind": "person", "people": ["P1"], "wait_minutes": 10}])
     paged = incident_services.open_incident(
         actor=actor, title="為替遅延", rank=1, systems=["CORE"],
         detected_at=datetime.now(tz=UTC) - timedelta(hours=1))

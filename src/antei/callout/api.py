@@ -11,6 +11,8 @@ from ninja import Router, Status
 from antei.callout import selectors, services
 from antei.callout.models import EscalationPolicy, Roster
 from antei.callout.schemas import (
+    CalloutRunOut,
+    CalloutStatusOut,
     CoverageOut,
     PageIn,
     PageOut,
@@ -26,8 +28,10 @@ from antei.callout.schemas import (
     VerificationOut,
     VerificationStatusOut,
     VerifyIn,
+    WarningOut,
 )
 from antei.core.api import PROBLEM_RESPONSES, actor, require
+from antei.core.errors import InvalidInput
 from antei.core.roles import Perm
 from antei.incidents import selectors as incident_selectors
 
@@ -77,6 +81,28 @@ def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[object]:
     return Status(201, _policy(selectors.get_policy(policy.pk)))
 
 
+def _same_code(code: str, body_code: str) -> None:
+    if body_code != code:
+        raise InvalidInput.one("code", "code_fixed", value=code)
+
+
+@router.put("/escalation-policies/{code}", auth=EDIT, response=_responses(200, PolicyOut))
+def replace_policy(request: HttpRequest, code: str, payload: PolicyIn) -> object:
+    """Replace the policy (same body as POST; the code cannot change). Refused (409
+    policy_running) while a call-out of the policy is running."""
+    _same_code(code, payload.code)
+    policy = services.update_policy(actor=actor(request), **payload.dict())
+    return _policy(selectors.get_policy(policy.pk))
+
+
+@router.delete("/escalation-policies/{code}", auth=EDIT, response=_responses(204, None))
+def delete_policy(request: HttpRequest, code: str) -> Status[None]:
+    """Refused (409) while running (policy_running) or while an incident's call-out
+    record refers to it (in_use)."""
+    services.delete_policy(actor=actor(request), code=code)
+    return Status(204, None)
+
+
 @router.get("/rosters", auth=VIEW, response=_responses(200, list[RosterOut]))
 def list_rosters(request: HttpRequest) -> list[RosterOut]:
     return [_roster(r) for r in selectors.list_rosters()]
@@ -86,6 +112,21 @@ def list_rosters(request: HttpRequest) -> list[RosterOut]:
 def create_roster(request: HttpRequest, payload: RosterIn) -> Status[object]:
     roster = services.create_roster(actor=actor(request), **payload.dict())
     return Status(201, _roster(selectors.list_rosters().get(pk=roster.pk)))
+
+
+@router.put("/rosters/{code}", auth=EDIT, response=_responses(200, RosterOut))
+def replace_roster(request: HttpRequest, code: str, payload: RosterIn) -> object:
+    """Replace the roster's settings and members (same body as POST; shifts stay)."""
+    _same_code(code, payload.code)
+    roster = services.update_roster(actor=actor(request), **payload.dict())
+    return _roster(selectors.list_rosters().get(pk=roster.pk))
+
+
+@router.delete("/rosters/{code}", auth=EDIT, response=_responses(204, None))
+def delete_roster(request: HttpRequest, code: str) -> Status[None]:
+    """Refused (409 in_use) while an escalation policy's step pages the roster."""
+    services.delete_roster(actor=actor(request), code=code)
+    return Status(204, None)
 
 
 @router.get("/rosters/{code}/coverage", auth=VIEW, response=_responses(200, CoverageOut))
@@ -118,6 +159,23 @@ def page_incident(request: HttpRequest, incident_id: int, payload: PageIn) -> St
 def list_pages(request: HttpRequest, incident_id: int) -> list[PageOut]:
     """Who was paged, by what, when, and who acknowledged."""
     return [_page(p) for p in selectors.list_pages(actor(request), incident_id)]
+
+
+@router.get("/incidents/{incident_id}/callout", auth=VIEW,
+            response=_responses(200, CalloutStatusOut))
+def callout_status(request: HttpRequest, incident_id: int) -> object:
+    """The incident's call-outs, who acknowledged and who has NOT, and warnings such as a
+    first report (第1報) that was not paged (M-3.3, A1-II-5)."""
+    view = selectors.callout_view(actor(request), incident_id)
+    warning = view["first_report_warning"]
+    return CalloutStatusOut(
+        incident=incident_id,
+        runs=[CalloutRunOut(id=r["id"], policy=r["policy"], trigger=r["trigger"],
+                            state=r["state"], step=r["step"], next_at=r["next_at"])
+              for r in view["runs"]],
+        acknowledged=view["acknowledged"], not_acknowledged=view["not_acknowledged"],
+        warnings=[WarningOut(code=warning["code"], message_ja=warning["ja"],
+                             message_en=warning["en"])] if warning else [])
 
 
 @router.post("/pages/{page_id}/ack", auth=EDIT, response=_responses(200, PageOut))

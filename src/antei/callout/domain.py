@@ -288,3 +288,33 @@ def overlapping_shift(shifts: Sequence[RosterOverride],
     two shifts at once (the second would hide a gap)."""
     return next((s for s in shifts if s.person == new.person
                  and s.starts_at < new.ends_at and new.starts_at < s.ends_at), None)
+
+
+@dataclass(frozen=True)
+class FirstReportGap:
+    """Why the first report (第1報) of a rank is not paged to management: no policy for
+    the rank, or its policy has no management distribution step (M-3.3, A1-II-5)."""
+
+    rank: int
+    policy: str | None  # None: no policy for the rank at all
+
+    @property
+    def ja(self) -> str:
+        if self.policy is None:
+            return f"ランク{self.rank}の呼出し方針がありません"
+        return f"ランク{self.rank}の方針 {self.policy} に経営陣配信の手順がありません"
+
+    @property
+    def en(self) -> str:
+        if self.policy is None:
+            return f"there is no rank-{self.rank} escalation policy"
+        return (f"the rank-{self.rank} policy {self.policy} has no management distribution "
+                f"step")
+
+
+def first_report_gap(rank: int, policy: str | None,
+                     step_kinds: Sequence[str]) -> FirstReportGap | None:
+    """The gap when the rank's policy (None: none) cannot page the first report."""
+    if policy is not None and StepKind.DISTRIBUTION in step_kinds:
+        return None
+    return FirstReportGap(rank, policy)

@@ -10,6 +10,7 @@ RULES = {
                        "hold two overlapping shifts."),
     "policy_running": _("A call-out with this policy is running; change it when the "
                         "call-out has ended."),
+    "code_fixed": _("The code cannot be changed here; it stays %(value)s."),
 }
 KINDS = {
     "roster": _("roster"),

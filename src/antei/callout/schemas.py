@@ -165,3 +165,27 @@ class VerificationStatusOut(Schema):
     people: list[PersonStatusOut]
     unverified_people: list[str] = Field(..., description="no verified contact point: flagged")
     failing_contacts: list[int] = Field(..., description="last test failed or expired")
+
+
+class WarningOut(Schema):
+    code: str = Field(..., description="first_report_not_paged")
+    message_ja: str
+    message_en: str
+
+
+class CalloutRunOut(Schema):
+    id: int
+    policy: str
+    trigger: str = Field(..., description="opened | manual | first_report")
+    state: str
+    step: int
+    next_at: datetime | None
+
+
+class CalloutStatusOut(Schema):
+    incident: int
+    runs: list[CalloutRunOut]
+    acknowledged: list[str] = Field(..., description="names of who acknowledged")
+    not_acknowledged: list[str] = Field(..., description="names paged who have NOT")
+    warnings: list[WarningOut] = Field(..., description="e.g. the 第1報 was not paged: "
+                                       "the rank's policy has no management distribution step")

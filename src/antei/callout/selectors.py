@@ -7,6 +7,7 @@ Catalog: C02, A2-RESP-1, A1-II-3, A1-II-5.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from antei.core import clock
 from antei.core.actor import Actor
 from antei.core.errors import InvalidInput, NotFound
 from antei.incidents import selectors as incident_selectors
+from antei.incidents.models import Incident, RankPolicy
 from antei.org.models import ContactPoint, Person
 
 
@@ -51,6 +53,58 @@ def get_policy_by_code(code: str) -> EscalationPolicy:
 
 def list_rosters() -> QuerySet[Roster]:
     return Roster.objects.prefetch_related("members__person", "overrides__person")
+
+
+def policy_for(rank: int, system_ids: Sequence[int]) -> EscalationPolicy | None:
+    """The policy an incident of `rank` on these systems gets: the rank's policy for one
+    of its systems, else the rank's general one (first by code)."""
+    by_rank = EscalationPolicy.objects.filter(rank=rank).order_by("code")
+    return (by_rank.filter(system__in=list(system_ids)).first()
+            or by_rank.filter(system__isnull=True).first())
+
+
+def _step_kinds(policy: EscalationPolicy | None) -> list[str]:
+    return [] if policy is None else list(policy.steps.values_list("kind", flat=True))
+
+
+def first_report_warning(incident: Incident) -> dict[str, str] | None:
+    """Said on the incident's call-out: its first report (第1報) was not (or will not be)
+    paged to management, and why (M-3.3, A1-II-5). None when it was, or can be."""
+    if EscalationRun.objects.filter(incident=incident, trigger="first_report").exists():
+        return None
+    policy = policy_for(incident.rank, list(incident.systems.values_list("pk", flat=True)))
+    gap = domain.first_report_gap(incident.rank, policy.code if policy else None,
+                                  _step_kinds(policy))
+    if gap is None:
+        return None
+    if incident.first_report_at is not None:
+        return {"code": "first_report_not_paged", "issued": "true",
+                "ja": f"第1報は呼出しで送られていません: {gap.ja}",
+                "en": f"第1報 was not paged: {gap.en}"}
+    return {"code": "first_report_not_paged", "issued": "false",
+            "ja": f"第1報は呼出しで送られません: {gap.ja}",
+            "en": f"第1報 will not be paged: {gap.en}"}
+
+
+def first_report_gaps() -> list[domain.FirstReportGap]:
+    """Every defined rank whose first report cannot reach management by call-out: no
+    policy for the rank, or a policy of it without a distribution step (for risk
+    management; M-3.3, A1-II-5)."""
+    ranks = list(RankPolicy.objects.order_by("rank").values_list("rank", flat=True))
+    policies = (EscalationPolicy.objects.filter(rank__isnull=False).order_by("rank", "code")
+                .prefetch_related("steps"))
+    by_rank: dict[int, list[EscalationPolicy]] = {}
+    for p in policies:
+        by_rank.setdefault(int(p.rank or 0), []).append(p)
+    gaps = []
+    for rank in sorted(set(ranks) | set(by_rank)):
+        found: list[EscalationPolicy | None] = list(by_rank.get(rank, [])) or [None]
+        for policy in found:
+            kinds = [] if policy is None else [s.kind for s in policy.steps.all()]
+            gap = domain.first_report_gap(rank, policy.code if policy else None, kinds)
+            if gap is not None:
+                gaps.append(gap)
+    return gaps
 
 
 def get_roster(code: str) -> Roster:
@@ -147,9 +201,11 @@ def callout_view(actor: Actor, incident_id: int) -> dict[str, Any]:
                 .select_related("policy").prefetch_related("failures"))
     acked = sorted({p["person_name"] for p in pages if p["acknowledged_at"]})
     return {
+        "first_report_warning": first_report_warning(incident),
         "incident": {"id": incident.pk, "number": incident.number, "title": incident.title,
                      "rank": incident.rank},
         "runs": [{"id": r.pk, "policy": r.policy.code, "policy_id": r.policy_id,
+                  "trigger": r.trigger,
                   "state": r.state, "step": r.step_index + 1, "next_at": r.next_at,
                   "started_at": r.started_at, "started_by": r.started_by,
                   "failures": [{"step": f.step_index + 1, "reason": f.reason,

@@ -39,16 +39,16 @@ from antei.callout.services_verify import (
 from antei.core import audit, clock, registry
 from antei.core.actor import Actor, Source
 from antei.core.domain import Violation
-from antei.core.errors import InvalidInput
+from antei.core.errors import Conflict, InvalidInput, field_error
 from antei.core.roles import Perm, Role
 from antei.inventory.models import System
 from antei.org.models import Person
 
 __all__ = [
     "ACK_MAX_AGE", "VERIFY_WINDOW_MINUTES", "ack_url", "acknowledge_link", "acknowledge_page",
-    "add_roster_override", "create_policy", "create_roster", "deliver_pending",
-    "describe_link", "escalate", "expire_verifications", "page_incident", "sign", "sweep",
-    "update_policy", "update_roster", "verify_all", "verify_contact_point",
+    "add_roster_override", "create_policy", "create_roster", "delete_policy", "delete_roster",
+    "deliver_pending", "describe_link", "escalate", "expire_verifications", "page_incident",
+    "sign", "sweep", "update_policy", "update_roster", "verify_all", "verify_contact_point",
 ]
 
 
@@ -110,6 +110,22 @@ def update_roster(*, actor: Actor, code: str, name: str, members: Sequence[str],
         audit.record(actor=actor, action="callout.roster.update", obj=roster, before=before,
                      after={**audit.snapshot(roster), "members": list(members)})
         return roster
+
+
+def delete_roster(*, actor: Actor, code: str) -> None:
+    """Remove a roster with its members and shifts. Refused (409 in_use) while a policy
+    step pages it."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    with transaction.atomic():
+        roster = registry.get(Roster, "roster", code=code)
+        users = sorted(set(EscalationStep.objects.filter(roster=roster)
+                           .values_list("policy__code", flat=True)))
+        if users:
+            raise Conflict(errors=[field_error("code", "in_use", what=", ".join(users))])
+        before = {**audit.snapshot(roster), "members": list(
+            roster.members.order_by("position").values_list("person__code", flat=True))}
+        registry.delete(actor=actor, instance=roster, action="callout.roster.delete",
+                        before=before)
 
 
 def add_roster_override(*, actor: Actor, roster: str, person: str, starts_at: datetime,
@@ -220,6 +236,25 @@ def update_policy(*, actor: Actor, code: str, name: str, steps: Sequence[Mapping
         audit.record(actor=actor, action="callout.policy.update", obj=policy, before=before,
                      after={**audit.snapshot(policy), "steps": [s.__dict__ for s in specs]})
         return policy
+
+
+def delete_policy(*, actor: Actor, code: str) -> None:
+    """Remove a policy and its steps. Refused (409 in_use) while a call-out of it is
+    running or any incident's call-out record still refers to it (the record of who was
+    paged stays complete)."""
+    registry.require(actor, Perm.CALLOUT_EDIT)
+    with transaction.atomic():
+        policy = registry.get(EscalationPolicy, "escalation policy", code=code)
+        if policy.runs.filter(state=domain.RunState.ACTIVE).exists():
+            raise links.conflict("code", "policy_running")
+        if policy.runs.exists():
+            raise Conflict(errors=[field_error("code", "in_use", what=", ".join(
+                f"#{i}" for i in sorted(set(policy.runs.values_list("incident_id",
+                                                                    flat=True)))))])
+        before = {**audit.snapshot(policy), "steps": [
+            s.__dict__ for s in selectors.step_specs(policy)]}
+        registry.delete(actor=actor, instance=policy, action="callout.policy.delete",
+                        before=before)
 
 
 # --- the worker's pass and signed links ----------------------------------------------------

@@ -66,9 +66,8 @@ def _policy_for(incident: Incident, code: str | None) -> EscalationPolicy:
     if code:
         return registry.resolve_required(EscalationPolicy, "policy", code,
                                          kind="escalation policy")
-    by_rank = EscalationPolicy.objects.filter(rank=incident.rank).order_by("code")
-    found = (by_rank.filter(system__in=incident.systems.all()).first()
-             or by_rank.filter(system__isnull=True).first())
+    found = selectors.policy_for(incident.rank,
+                                 list(incident.systems.values_list("pk", flat=True)))
     if found is None:
         raise InvalidInput.one("policy", "unknown", kind="escalation policy",
                                value=f"rank {incident.rank}")

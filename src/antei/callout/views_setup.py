@@ -49,7 +49,8 @@ def roster_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         return page(request, "callout/roster_list.html", {
             "rows": rows, "labels": forms.COVERAGE_LABELS,
             "can_edit": actor.can(Perm.CALLOUT_EDIT),
-            "policies": list(selectors.list_policies())})
+            "policies": list(selectors.list_policies()),
+            "first_report_gaps": selectors.first_report_gaps()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -60,7 +60,8 @@ def _limit(x: Limit) -> LimitOut:
 def list_limits(request: HttpRequest, system: str | None = None,
                 kind: str | None = None) -> list[dict[str, Any]]:
     """Every limit with its forecast, soonest breach first (days to breach)."""
-    return forecasting.forecast_limits(actor(request), system=system, kind=kind)
+    return forecasting.forecast_limits(actor(request), system=system, kind=kind,
+                                       backtest=True)
 
 
 @router.post("/limits", auth=EDIT, response=_responses(201, LimitOut))

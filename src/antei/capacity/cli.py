@@ -3,6 +3,9 @@
     antei limits import FILE             CSV with columns limit (id or SYSTEM/name or
                                          SYSTEM/component/name), at (ISO-8601), value;
                                          one bad row refuses the file, every bad row listed
+    antei limits import-batch-runs FILE  CSV with columns system, job, started_at, ended_at
+                                         (ISO-8601), records (may be empty); one bad row
+                                         refuses the file, every bad row listed
     antei limits forecast [--system S]   limit, days to breach, breach date, interval, warnings
     antei limits pull                    pull PromQL-mapped limits from ANTEI_PROMETHEUS_URL
 
@@ -23,6 +26,9 @@ def register(sub: Any) -> None:
     imp = limits.add_parser("import", help="import measurements from a CSV file")
     imp.add_argument("file", type=Path)
     imp.set_defaults(func=cmd_import)
+    runs = limits.add_parser("import-batch-runs", help="import batch job runs from a CSV file")
+    runs.add_argument("file", type=Path)
+    runs.set_defaults(func=cmd_import_batch_runs)
     fc = limits.add_parser("forecast", help="breach forecasts, soonest first")
     fc.add_argument("--system", default=None)
     fc.set_defaults(func=cmd_forecast)
@@ -49,6 +55,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {e.field}: {e.rule}: {e.message}", file=sys.stderr)
         return exc.exit_code
     print(f"{written} measurements imported from {args.file}")
+    return 0
+
+
+def cmd_import_batch_runs(args: argparse.Namespace) -> int:
+    from antei.capacity import services
+    from antei.core.errors import InvalidInput
+
+    text = args.file.read_text(encoding="utf-8-sig")
+    try:
+        written = services.import_batch_runs_csv(actor=_actor(), text=text)
+    except InvalidInput as exc:
+        print(f"antei: {args.file}: nothing imported; fix these rows:", file=sys.stderr)
+        for e in exc.errors:
+            print(f"  {e.field}: {e.rule}: {e.message}", file=sys.stderr)
+        return exc.exit_code
+    print(f"{written} batch runs imported from {args.file}")
     return 0
 
 

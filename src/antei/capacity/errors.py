@@ -14,6 +14,8 @@ RULES: dict[str, object] = {
     "timestamp": _("'%(value)s' is not an ISO-8601 timestamp (e.g. 2026-04-01T09:00:00+09:00)."),
     "future": _("%(value)s lies more than %(minutes)s minutes in the future."),
     "csv_header": _("The CSV file needs the columns limit, at, value (got %(value)s)."),
+    "csv_batch_header": _("The CSV file needs the columns system, job, started_at, ended_at "
+                          "and optionally records (got %(value)s)."),
     "rows_max": _("At most %(max)s rows per import."),
     "no_rows": _("There are no rows to import."),
     "what_if_factor": _("The factor must be between 0 and 100 (got %(value)s)."),

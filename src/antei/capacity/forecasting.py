@@ -295,15 +295,92 @@ def sort_key(row: dict[str, Any]) -> tuple[int, int, str, str]:
 
 
 def forecast_limits(actor: Actor, *, system: str | None = None, kind: str | None = None,
-                    spark: bool = False) -> list[dict[str, Any]]:
-    """Every visible limit's forecast, soonest breach first (the limits board)."""
+                    spark: bool = False, backtest: bool = False) -> list[dict[str, Any]]:
+    """Every visible limit's forecast, soonest breach first (the limits board); with
+    `backtest`, each with its own accuracy on its history (one batched backtest)."""
     limits = list(selectors.list_limits(actor, system=system, kind=kind))
-    return sorted(results(fit(limits), spark=spark), key=sort_key)
+    return sorted(_with_backtest(fit(limits), spark, backtest), key=sort_key)
 
 
 def forecast_limit(actor: Actor, limit_id: int, *, spark: bool = False) -> dict[str, Any]:
     limit = selectors.get_limit(actor, limit_id)
-    return results(fit([limit]), spark=spark)[0]
+    return _with_backtest(fit([limit]), spark, True)[0]
+
+
+def _with_backtest(run: Run, spark: bool, backtest: bool) -> list[dict[str, Any]]:
+    rows = results(run, spark=spark)
+    accuracy = backtests(run) if backtest else [None] * len(rows)
+    for row, found in zip(rows, accuracy, strict=True):
+        row["backtest"] = found
+    return rows
+
+
+# --- backtest: the forecaster's own accuracy on each limit's history ------------------------
+
+BACKTEST_EVERY_DAYS = 28  # a cutoff every four weeks …
+BACKTEST_CUTOFFS = 12  # … over the last year or so
+BACKTEST_MIN_HISTORY = 90  # readings before a cutoff for it to count
+BACKTEST_MIN_AFTER = 14  # readings after a cutoff to know what happened
+BACKTEST_MIN_POINTS = 3  # fewer scored cutoffs: too little history, no figure
+
+
+def backtests(run: Run) -> list[dict[str, Any] | None]:
+    """Per limit: fit on the days before each past cutoff, compare the predicted breach
+    day with what happened (the kernel's `forecast_eval.backtest`, batched over every
+    limit of the run), and say how far off it was (A1-I-9, M-2.3). None for a limit with
+    fewer than BACKTEST_MIN_POINTS usable cutoffs."""
+    n = len(run.limits)
+    grid = run.grid.astype("datetime64[D]")
+    last = grid[-1] + 1
+    cuts = sorted(c for c in (last - BACKTEST_EVERY_DAYS * k
+                              for k in range(1, BACKTEST_CUTOFFS + 1))
+                  if grid[0] + BACKTEST_MIN_HISTORY <= c)
+    if not n or len(cuts) < BACKTEST_MIN_POINTS:
+        return [None] * n
+    modes = [domain.forecast_mode(x.kind) for x in run.limits]
+    bt = forecast_eval.backtest(
+        run.values, grid, calendar_selectors.bank_calendar(), cutoffs=np.array(cuts),
+        horizon_days=HORIZON_DAYS, limits=[x.value for x in run.limits], alpha=ALPHA,
+        log_scale=np.array([m == "log" for m in modes], dtype=bool),
+        cumulative=np.array([m == "cumulative" for m in modes], dtype=bool))
+    seen = np.concatenate([np.zeros((n, 1), dtype=np.int64),
+                           np.cumsum(np.isfinite(run.values), axis=1)], axis=1)
+    at = np.searchsorted(grid, np.array(cuts))
+    before = seen[:, at]
+    after = seen[:, np.minimum(at + bt.horizon_days, grid.size)] - before
+    usable = bt.scored & (before >= BACKTEST_MIN_HISTORY) & (after >= BACKTEST_MIN_AFTER)
+    out: list[dict[str, Any] | None] = []
+    for i in range(n):
+        if int(usable[i].sum()) < BACKTEST_MIN_POINTS:
+            out.append(None)
+            continue
+        score = forecast_eval.score_breaches(
+            bt.predicted[i], bt.actual[i], horizon_days=bt.horizon_days, lo=bt.lo[i],
+            hi=bt.hi[i], mask=usable[i])
+        out.append(_backtest_row(score))
+    return out
+
+
+def _backtest_row(score: forecast_eval.BreachScore) -> dict[str, Any]:
+    median = score.median_abs_error_days
+    found: dict[str, Any] = {
+        "points": score.cases, "breaches": score.breaches,
+        "median_abs_error_days": round(median, 1) if math.isfinite(median) else None,
+        "missed": score.missed, "false_alarms": score.false_alarms,
+        "coverage": round(score.coverage, 3) if score.coverage is not None
+        and math.isfinite(score.coverage) else None}
+    params = {"points": score.cases, "breaches": score.breaches, "missed": score.missed,
+              "false_alarms": score.false_alarms,
+              "median": num(median) if math.isfinite(median) else ""}
+    if score.breaches:
+        text = _("On this limit's history the forecast was off by a median of %(median)s "
+                 "days (%(points)s backtest points, %(breaches)s with a breach, %(missed)s "
+                 "missed, %(false_alarms)s false alarms).") % params
+    else:
+        text = _("On this limit's history no breach happened after any of the %(points)s "
+                 "backtest points; the forecast raised %(false_alarms)s false alarms.") % params
+    found["explanation"] = text
+    return found
 
 
 # --- what-if --------------------------------------------------------------------------------

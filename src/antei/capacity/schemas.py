@@ -88,6 +88,21 @@ class WarningOut(Schema):
     params: dict[str, Any]
 
 
+class BacktestOut(Schema):
+    """The forecaster's accuracy on this limit's own history: at each past cutoff (every
+    28 days over the last year) it forecast from the days before and is compared with
+    what happened (A1-I-9)."""
+
+    points: int = Field(..., description="cutoffs scored")
+    breaches: int = Field(..., description="cutoffs after which the limit was reached")
+    median_abs_error_days: float | None = Field(
+        ..., description="median error of the predicted breach date, days (null: no breach)")
+    missed: int = Field(..., description="breaches the forecast did not predict")
+    false_alarms: int = Field(..., description="breaches predicted that did not happen")
+    coverage: float | None = Field(..., description="share of breaches inside the interval")
+    explanation: str
+
+
 class ForecastOut(Schema):
     """``breach_at`` is null when no breach is expected within the horizon (180 days)."""
 
@@ -106,6 +121,8 @@ class ForecastOut(Schema):
     days_to_breach: int | None
     warnings: list[WarningOut]
     explanation: str
+    backtest: BacktestOut | None = Field(
+        None, description="accuracy on this limit's history; null when too little history")
 
 
 class MeasurementIn(Schema):

@@ -344,6 +344,65 @@ def import_csv(*, actor: Actor, text: str, now: datetime | None = None) -> int:
 # --- batch runs ---------------------------------------------------------------------------
 
 
+def _records(raw: object) -> tuple[int | None, bool]:
+    """(records, ok): a whole number ≥ 0, or nothing."""
+    if raw is None or raw == "":
+        return None, True
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip()), True
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw, True
+    return None, False
+
+
+def _batch_rows(rows: Sequence[Mapping[str, Any]], system_for: Any,
+                ) -> tuple[list[BatchRun], list[FieldError]]:
+    """Check every row (numbered from 1) and build the runs of the good ones."""
+    errors: list[FieldError] = []
+    runs: list[BatchRun] = []
+    for n, row in enumerate(rows, start=1):
+        where = f"rows[{n}]"
+        owner, problem = system_for(row)
+        if problem is not None:
+            errors.append(field_error(f"{where}.system", problem[0], **problem[1]))
+        job = str(row.get("job") or "").strip()
+        if not job:
+            errors.append(field_error(f"{where}.job", "required"))
+        ats = {}
+        for key in ("started_at", "ended_at"):
+            ats[key] = parse_at(row.get(key))
+            if row.get(key) in (None, ""):
+                errors.append(field_error(f"{where}.{key}", "required"))
+            elif ats[key] is None:
+                errors.append(field_error(f"{where}.{key}", "timestamp", value=row.get(key)))
+        if ats["started_at"] and ats["ended_at"] and ats["ended_at"] < ats["started_at"]:
+            errors.append(field_error(f"{where}.ended_at", "date_order", other="started_at"))
+        records, ok = _records(row.get("records"))
+        if not ok:
+            errors.append(field_error(f"{where}.records", "integer"))
+        if owner is not None and job and ats["started_at"] and ats["ended_at"]:
+            runs.append(BatchRun(system=owner, job=job, started_at=ats["started_at"],
+                                 ended_at=ats["ended_at"], records=records))
+    return runs, errors
+
+
+def _store_batch_runs(actor: Actor, runs: Sequence[BatchRun], source: str) -> int:
+    """Upsert (last wins per (system, job, started_at)); one audit entry per system."""
+    unique = {(r.system.pk, r.job, r.started_at): r for r in runs}
+    with transaction.atomic():
+        BatchRun.objects.bulk_create(list(unique.values()), batch_size=BATCH,
+                                     update_conflicts=True,
+                                     unique_fields=["system", "job", "started_at"],
+                                     update_fields=["ended_at", "records"])
+        per_system: dict[int, list[BatchRun]] = {}
+        for r in unique.values():
+            per_system.setdefault(r.system.pk, []).append(r)
+        for group in per_system.values():
+            audit.record(actor=actor, action="system.batch_runs", obj=group[0].system,
+                         after={"rows": len(group), "source": source})
+    return len(unique)
+
+
 def record_batch_runs(*, actor: Actor, system: str,
                       rows: Iterable[Mapping[str, Any]]) -> int:
     """Batch job runs (job, started_at, ended_at, records?) of a system (A1-I-7,
@@ -355,35 +414,52 @@ def record_batch_runs(*, actor: Actor, system: str,
     rows = list(rows)
     if not rows:
         raise InvalidInput.one("rows", "no_rows")
-    errors: list[FieldError] = []
-    runs: list[BatchRun] = []
-    for n, row in enumerate(rows, start=1):
-        where = f"rows[{n}]"
-        job = str(row.get("job") or "").strip()
-        if not job:
-            errors.append(field_error(f"{where}.job", "required"))
-        ats = {}
-        for key in ("started_at", "ended_at"):
-            ats[key] = parse_at(row.get(key))
-            if ats[key] is None:
-                errors.append(field_error(f"{where}.{key}", "timestamp", value=row.get(key)))
-        if ats["started_at"] and ats["ended_at"] and ats["ended_at"] < ats["started_at"]:
-            errors.append(field_error(f"{where}.ended_at", "date_order", other="started_at"))
-        records = row.get("records")
-        if records is not None and (not isinstance(records, int) or records < 0):
-            errors.append(field_error(f"{where}.records", "integer"))
-        if job and ats["started_at"] and ats["ended_at"]:
-            runs.append(BatchRun(system=owner, job=job, started_at=ats["started_at"],
-                                 ended_at=ats["ended_at"], records=records))
+    runs, errors = _batch_rows(rows, lambda row: (owner, None))
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        BatchRun.objects.bulk_create(runs, batch_size=BATCH, update_conflicts=True,
-                                     unique_fields=["system", "job", "started_at"],
-                                     update_fields=["ended_at", "records"])
-        audit.record(actor=actor, action="system.batch_runs", obj=owner,
-                     after={"rows": len(runs)})
-    return len(runs)
+    return _store_batch_runs(actor, runs, "api")
+
+
+def import_batch_runs(*, actor: Actor, rows: Sequence[Mapping[str, Any]],
+                      source: str = "import") -> int:
+    """Batch runs of many systems: ``{"system": code, "job", "started_at", "ended_at",
+    "records"?}`` each (A1-I-7). An unknown system is a bad row; any bad row refuses the
+    whole import, every bad row named with its number and field."""
+    registry.require(actor, Perm.CAPACITY_EDIT)
+    if not rows:
+        raise InvalidInput.one("rows", "no_rows")
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput.one("rows", "rows_max", max=MAX_ROWS)
+    systems = {s.code: s for s in System.objects.all()}
+
+    def system_for(row: Mapping[str, Any]) -> tuple[System | None,
+                                                    tuple[str, dict[str, Any]] | None]:
+        code = str(row.get("system") or "").strip()
+        if not code:
+            return None, ("required", {})
+        if code not in systems:
+            return None, ("unknown", {"kind": "system", "value": code})
+        return systems[code], None
+
+    runs, errors = _batch_rows(rows, system_for)
+    if errors:
+        raise InvalidInput(errors)
+    return _store_batch_runs(actor, runs, source)
+
+
+BATCH_RUN_COLUMNS = ("system", "job", "started_at", "ended_at", "records")
+
+
+def import_batch_runs_csv(*, actor: Actor, text: str) -> int:
+    """``antei limits import-batch-runs FILE``: columns system, job, started_at, ended_at,
+    records (records may be empty)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if not set(BATCH_RUN_COLUMNS) - {"records"} <= set(header):
+        raise InvalidInput.one("file", "csv_batch_header", value=", ".join(header) or "-")
+    reader.fieldnames = header
+    rows = [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
+    return import_batch_runs(actor=actor, rows=rows, source="csv")
 
 
 def record_response_times(*, actor: Actor, system: str, rows: Sequence[Mapping[str, Any]],

@@ -61,7 +61,7 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
 def system_limits(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     """One system's limits and its batch-window warnings (A1-I-7, A2-PERF-CAP-1)."""
     system = inventory_selectors.get_system(actor, code)
-    rows = forecasting.forecast_limits(actor, system=code, spark=True)
+    rows = forecasting.forecast_limits(actor, system=code, spark=True, backtest=True)
     with timezone.override(clock.display_zone()):
         return _system_page(request, actor, system, rows)
 
