@@ -83,7 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from antei.core import clock
 
     zone = clock.display_zone()
-    rows = selectors.list_alerts(status=args.status, system=args.system)[: args.limit]
+    rows = selectors.list_alerts(_actor(), status=args.status, system=args.system)[: args.limit]
     for a in rows:
         seen = a.last_seen.astimezone(zone)
         mute = " (silenced)" if a.silenced else ""
@@ -107,7 +107,7 @@ def cmd_heartbeat_add(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from antei.alerts import selectors
 
-    rows = selectors.coverage()
+    rows = selectors.coverage(_actor())
     for r in rows:
         print(f"{r.system:<10} {r.component:<20} {r.environment:<8} {r.reason}")
     print(f"{len(rows)} components with no monitoring at all")
