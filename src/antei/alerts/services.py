@@ -590,7 +590,7 @@ def promote_group(*, actor: Actor, group_id: int, rank: int = 3,
     with transaction.atomic():
         group = AlertGroup.objects.filter(pk=group_id).first()
         if group is None or (actor.is_vendor and not System.objects.filter(
-                pk=group.system_id, vendor_roles__vendor_id=actor.vendor_scope).exists()):
+                pk=group.system_id or -1, vendor_roles__vendor_id=actor.vendor_scope).exists()):
             raise NotFound("alert group", group_id)
         if group.incident_id is not None:
             raise Conflict(errors=[field_error("group", "already_done")])
