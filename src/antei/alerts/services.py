@@ -194,9 +194,6 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
     groups: dict[str, store.GroupState] = {}
     group_of: dict[str, str] = {}
     if firing:
-        store.close_stale_groups(
-            integration_id=integration.pk, now=now,
-            window_cutoff=now - timedelta(minutes=integration.group_window_minutes))
         wanted: dict[str, store.GroupRow] = {}
         keys: dict[tuple[str | None, ...], tuple[str, dict[str, str]]] = {}
         names = list(integration.group_by) or ["alertname"]
@@ -218,8 +215,14 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
                 wanted[key] = store.GroupRow(key, labels, row.system_id or sys_id,
                                              s.severity if worse else row.severity,
                                              row.count + s.count)
+        # Only the groups this batch is about to join: a stale one closes first, so the
+        # new alerts start a fresh group (the sweep closes the others every minute).
+        store.close_stale_groups(
+            integration_id=integration.pk, now=now,
+            window_cutoff=now - timedelta(minutes=integration.group_window_minutes),
+            keys=sorted(wanted))
         groups = store.upsert_groups(integration_id=integration.pk, rows=list(wanted.values()),
-                                     now=now)
+                                     now=now) if wanted else {}
     rows = [store.AlertRow(
         s, systems.get(s.system_code or "", (None, ""))[0],
         groups[group_of[s.fingerprint]].id if s.fingerprint in group_of else None,
