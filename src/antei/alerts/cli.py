@@ -1,6 +1,7 @@
 """`antei alerts …`: monitoring integrations and alerts from a terminal.
 
     antei alerts integration create --kind K --name N [--system CODE]   prints the key once
+                               [--outside-hours-severity warning]   pages at night too
     antei alerts integration rotate ID                                  prints the new key
     antei alerts list [--status firing] [--system CODE]
     antei alerts heartbeat add --integration ID --name N [--system CODE --component NAME]
@@ -26,6 +27,9 @@ def register(sub: Any) -> None:
                         choices=["alertmanager", "grafana", "events", "messages", "heartbeat"])
     create.add_argument("--name", required=True)
     create.add_argument("--system", action="append", default=[], help="system code (repeat)")
+    create.add_argument("--outside-hours-severity", default="",
+                        choices=["", "critical", "error", "warning", "info"],
+                        help="outside business hours, open an incident from this severity")
     create.set_defaults(func=cmd_create)
     rotate = integ.add_parser("rotate", help="a new key; the old one stops working")
     rotate.add_argument("id", type=int)
@@ -63,7 +67,9 @@ def cmd_create(args: argparse.Namespace) -> int:
     from antei.alerts import services
 
     integration, key = services.create_integration(actor=_actor(), kind=args.kind,
-                                                   name=args.name, systems=args.system)
+                                                   name=args.name, systems=args.system,
+                                                   auto_incident_outside_hours_severity=(
+                                                       args.outside_hours_severity))
     print(f"integration {integration.pk} {integration.name} ({integration.kind})")
     print(f"key: {key}   (shown once; only its hash is stored)")
     print(f"POST {_url(integration.kind, key)}")

@@ -40,6 +40,12 @@ class Integration(models.Model):
     auto_incident_severity = models.CharField(
         _("open an incident from severity"), max_length=16, blank=True, default="critical",
         choices=[("", "-")] + [(s, s) for s in SEVERITIES])
+    # Outside business hours (bank calendar closed days, nights per the system's online
+    # hours) groups at least this severe open an incident on any system: nobody watches
+    # the console then. Blank: no different rule at night.
+    auto_incident_outside_hours_severity = models.CharField(
+        _("outside business hours, open an incident from severity"), max_length=16,
+        blank=True, default="", choices=[("", "-")] + [(s, s) for s in SEVERITIES])
     incident_rank = models.PositiveSmallIntegerField(_("rank of opened incidents"), default=2)
     storm_threshold = models.PositiveIntegerField(_("storm: messages per minute"), default=100)
     heartbeat_interval_minutes = models.PositiveIntegerField(default=5)
