@@ -33,7 +33,8 @@ NOON_HOLIDAY = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 def night_rule(make_integration: Callable[..., Any]) -> Any:
     factories.system(code="NET", tier="important", online_start=time(8, 0),
                      online_end=time(21, 0))
-    integration, _ = make_integration(systems=["NET"], auto_incident_severity="critical",
+    integration, _ = make_integration(name="夜間監視", systems=["NET"],
+                                      auto_incident_severity="critical",
                                       auto_incident_outside_hours_severity="warning")
     return integration
 
@@ -54,6 +55,7 @@ def _deliver(integration: Any, name: str, severity: str, now: datetime) -> Alert
 ])
 def test_outside_business_hours_a_warning_opens_an_incident(
         night_rule: Any, name: str, severity: str, now: datetime, opens: bool) -> None:
+    assert night_rule.name == "夜間監視"
     group = _deliver(night_rule, name, severity, now)
     assert (group.incident_id is not None) is opens
 
@@ -61,7 +63,8 @@ def test_outside_business_hours_a_warning_opens_an_incident(
 def test_without_the_setting_nights_route_like_days(make_integration: Callable[..., Any]) -> None:
     factories.system(code="NET2", tier="important", online_start=time(8, 0),
                      online_end=time(21, 0))
-    integration, _ = make_integration(systems=["NET2"])
+    integration, _ = make_integration(name="昼夜同じ", systems=["NET2"])
+    assert integration.name == "昼夜同じ"
     assert _deliver(integration, "Quiet", "warning", NIGHT_WED).incident_id is None
 
 

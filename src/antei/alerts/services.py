@@ -67,10 +67,10 @@ def create_integration(*, actor: Actor, kind: str, name: str, systems: Sequence[
     registry.unknown_fields(options, INTEGRATION_FIELDS)
     if label_mapping is not None and not isinstance(label_mapping, dict):
         problems.append(Violation("label_mapping", "payload_object"))
-    for name in ("auto_incident_severity", "auto_incident_outside_hours_severity"):
-        if options.get(name) not in (None, "", *domain.SEVERITIES):
-            problems.append(Violation(name, "choice", {
-                "value": options[name], "choices": ", ".join(domain.SEVERITIES)}))
+    for option in ("auto_incident_severity", "auto_incident_outside_hours_severity"):
+        if options.get(option) not in (None, "", *domain.SEVERITIES):
+            problems.append(Violation(option, "choice", {
+                "value": options[option], "choices": ", ".join(domain.SEVERITIES)}))
     registry.reject(problems)
     key = _new_key()
     with transaction.atomic():
