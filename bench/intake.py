@@ -41,7 +41,8 @@ acknowledged, and the server's resident memory (gunicorn + workers, and per proc
 the first 10 % (posted from several fresh connections, so every worker has served intake)
 and at the end.
 
-The PostgreSQL lane creates its own database (antei_bench_intake) on the server ``--postgres``
+The PostgreSQL lane creates its own database (antei_bench_intake_<pid>: parallel runs do not
+collide) on the server ``--postgres``
 names and drops it afterwards. The machine these figures come from is shared: quote medians.
 """
 
@@ -49,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -78,7 +80,7 @@ SYSTEMS = ("CORE", "ATM", "IB", "SWIFT", "ZENGIN", "EDGE", "DWH", "HR")
 ALERTNAMES = ("InstanceDown", "HighLatency", "DiskFull", "QueueBacklog", "BatchLate",
               "CertExpiring", "ReplicationLag", "ErrorRate", "StandbyDown", "LinkFlap")
 SEVERITIES = ("critical", "warning", "info")
-PG_BENCH_DB = "antei_bench_intake"
+PG_BENCH_DB = f"antei_bench_intake_{os.getpid()}"  # own name: parallel runs never collide
 
 
 # -- the stream ------------------------------------------------------------------------------
@@ -459,6 +461,8 @@ def postgres_database(url: str, *, drop: bool = False) -> str:
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
+    if parts.path.strip("/") == PG_BENCH_DB:
+        raise SystemExit("--postgres names the server (e.g. .../postgres), not the bench db")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
         if not drop:

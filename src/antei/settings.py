@@ -127,6 +127,9 @@ def _database() -> dict[str, object]:
         config["TEST"] = {"NAME": None}
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # Keep connections between requests: a new PostgreSQL backend per request costs more
+        # than a whole alert batch, and prepared intake statements live per connection.
+        config["CONN_MAX_AGE"] = int(os.environ.get("ANTEI_DB_CONN_MAX_AGE", "60"))
         # Several checkouts may test against one server at once: each names its own test
         # database (pytest-xdist adds _gw0, _gw1, ...).
         if test_name := os.environ.get("ANTEI_TEST_DB_NAME"):

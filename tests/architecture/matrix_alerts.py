@@ -31,7 +31,9 @@ EXPECTED: dict[tuple[str, str], Call] = {
                                         public=True),
     ("GET", "/alerts"): Call(ALL, query={"status": "firing", "system": "CORE"}),
     ("GET", "/alerts/coverage"): Call(ALL),
+    ("GET", "/alerts/{alert_id}"): Call(ALL, {"alert_id": "@alert"}),
     ("GET", "/alert-groups"): Call(ALL),
+    ("GET", "/alert-groups/{group_id}"): Call(ALL, {"group_id": "@group"}),
     ("POST", "/alert-groups/{group_id}/promote"): Call(ALERT_EDITORS, {"group_id": "@group"},
                                                        {"rank": 3}),
     ("GET", "/silences"): Call(ALL),
@@ -57,6 +59,7 @@ def build(actor: Actor, world: dict[str, Any]) -> dict[str, Any]:
             made["@integration"] = integration.pk
             services.ingest_alert_list(integration=integration, payload=_AM)
             made["@group"] = integration.groups.get().pk
+            made["@alert"] = integration.alerts.get().pk
     silence = services.create_silence(
         actor=actor, matchers=[{"label": "system", "op": "=", "value": "EDGE"}],
         starts_at=None, ends_at=None, weekdays=[0, 1, 2, 3, 4], comment="夜間保守")

@@ -273,7 +273,8 @@ def list_alerts(request: HttpRequest, status: str | None = None, system: str | N
                 offset: int = 0) -> dict[str, object]:
     """Alerts, firing first; filter by status (firing|resolved) and system code."""
     rows, count, limit, offset = paginate(
-        selectors.list_alerts(status=status, system=system, integration=integration),
+        selectors.list_alerts(actor(request), status=status, system=system,
+                              integration=integration),
         limit=limit, offset=offset)
     return {"items": [_alert(a) for a in rows], "count": count, "limit": limit,
             "offset": offset}
@@ -282,16 +283,28 @@ def list_alerts(request: HttpRequest, status: str | None = None, system: str | N
 @router.get("/alerts/coverage", auth=VIEW, response=_responses(200, list[CoverageOut]))
 def coverage(request: HttpRequest) -> list[CoverageOut]:
     """Critical and standby components with no monitoring at all (A2-OPS-MON-1)."""
-    return [CoverageOut(**vars(r)) for r in selectors.coverage()]
+    return [CoverageOut(**vars(r)) for r in selectors.coverage(actor(request))]
+
+
+@router.get("/alerts/{alert_id}", auth=VIEW, response=_responses(200, AlertOut))
+def get_alert(request: HttpRequest, alert_id: int) -> AlertOut:
+    """One alert (a vendor: of its own systems only, else 404)."""
+    return _alert(selectors.get_alert(actor(request), alert_id))
 
 
 @router.get("/alert-groups", auth=VIEW, response=_responses(200, Page[GroupOut]))
 def list_groups(request: HttpRequest, status: str | None = None, limit: int = 100,
                 offset: int = 0) -> dict[str, object]:
-    rows, count, limit, offset = paginate(selectors.list_groups(status=status),
+    rows, count, limit, offset = paginate(selectors.list_groups(actor(request), status=status),
                                           limit=limit, offset=offset)
     return {"items": [_group(g) for g in rows], "count": count, "limit": limit,
             "offset": offset}
+
+
+@router.get("/alert-groups/{group_id}", auth=VIEW, response=_responses(200, GroupOut))
+def get_group(request: HttpRequest, group_id: int) -> GroupOut:
+    """One alert group (a vendor: of its own systems only, else 404)."""
+    return _group(selectors.get_group(actor(request), group_id))
 
 
 @router.post("/alert-groups/{group_id}/promote", auth=EDIT, response=_responses(200, GroupOut))
@@ -299,13 +312,13 @@ def promote_group(request: HttpRequest, group_id: int, payload: PromoteIn) -> Gr
     """Open an incident for a group that waited for an operator."""
     services.promote_group(actor=actor(request), group_id=group_id, rank=payload.rank,
                            system=payload.system)
-    return _group(selectors.get_group(group_id))
+    return _group(selectors.get_group(actor(request), group_id))
 
 
 @router.get("/silences", auth=VIEW, response=_responses(200, list[SilenceOut]))
 def list_silences(request: HttpRequest, include_expired: bool = False) -> list[SilenceOut]:
     return [_silence(r["silence"], bool(r["is_active"]))  # type: ignore[arg-type]
-            for r in selectors.list_silences(include_expired=include_expired)]
+            for r in selectors.list_silences(actor(request), include_expired=include_expired)]
 
 
 @router.post("/silences", auth=EDIT, response=_responses(201, SilenceOut))
@@ -314,7 +327,8 @@ def create_silence(request: HttpRequest, payload: SilenceIn) -> Status[object]:
     data = payload.dict()
     data["matchers"] = [dict(m) for m in data["matchers"]]
     silence = services.create_silence(actor=actor(request), **data)
-    active = next((bool(r["is_active"]) for r in selectors.list_silences(include_expired=True)
+    active = next((bool(r["is_active"]) for r in selectors.list_silences(
+        actor(request), include_expired=True)
                    if r["silence"].pk == silence.pk), False)  # type: ignore[attr-defined]
     return Status(201, _silence(silence, active))
 

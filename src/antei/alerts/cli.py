@@ -1,6 +1,7 @@
 """`antei alerts …`: monitoring integrations and alerts from a terminal.
 
     antei alerts integration create --kind K --name N [--system CODE]   prints the key once
+                               [--outside-hours-severity warning]   pages at night too
     antei alerts integration rotate ID                                  prints the new key
     antei alerts list [--status firing] [--system CODE]
     antei alerts heartbeat add --integration ID --name N [--system CODE --component NAME]
@@ -26,6 +27,9 @@ def register(sub: Any) -> None:
                         choices=["alertmanager", "grafana", "events", "messages", "heartbeat"])
     create.add_argument("--name", required=True)
     create.add_argument("--system", action="append", default=[], help="system code (repeat)")
+    create.add_argument("--outside-hours-severity", default="",
+                        choices=["", "critical", "error", "warning", "info"],
+                        help="outside business hours, open an incident from this severity")
     create.set_defaults(func=cmd_create)
     rotate = integ.add_parser("rotate", help="a new key; the old one stops working")
     rotate.add_argument("id", type=int)
@@ -63,7 +67,9 @@ def cmd_create(args: argparse.Namespace) -> int:
     from antei.alerts import services
 
     integration, key = services.create_integration(actor=_actor(), kind=args.kind,
-                                                   name=args.name, systems=args.system)
+                                                   name=args.name, systems=args.system,
+                                                   auto_incident_outside_hours_severity=(
+                                                       args.outside_hours_severity))
     print(f"integration {integration.pk} {integration.name} ({integration.kind})")
     print(f"key: {key}   (shown once; only its hash is stored)")
     print(f"POST {_url(integration.kind, key)}")
@@ -83,7 +89,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from antei.core import clock
 
     zone = clock.display_zone()
-    rows = selectors.list_alerts(status=args.status, system=args.system)[: args.limit]
+    rows = selectors.list_alerts(_actor(), status=args.status, system=args.system)[: args.limit]
     for a in rows:
         seen = a.last_seen.astimezone(zone)
         mute = " (silenced)" if a.silenced else ""
@@ -107,7 +113,7 @@ def cmd_heartbeat_add(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from antei.alerts import selectors
 
-    rows = selectors.coverage()
+    rows = selectors.coverage(_actor())
     for r in rows:
         print(f"{r.system:<10} {r.component:<20} {r.environment:<8} {r.reason}")
     print(f"{len(rows)} components with no monitoring at all")

@@ -589,3 +589,19 @@ class TokenBucket:
             self.tokens -= 1
             return 0.0
         return (1 - self.tokens) / self.rate if self.rate > 0 else 60.0
+
+
+def outside_hours(local: datetime, business_day: bool, online_start: time | None,
+                  online_end: time | None) -> bool:
+    """Nobody watches the console (routing by business hours): a day the bank calendar
+    closes, or a business day outside the system's online hours in local time (a window
+    whose end is not after its start crosses midnight). A system with no online hours is
+    watched for the whole business day."""
+    if not business_day:
+        return True
+    if online_start is None or online_end is None:
+        return False
+    t = local.time()
+    if online_start < online_end:
+        return not (online_start <= t < online_end)
+    return online_end <= t < online_start

@@ -40,6 +40,12 @@ class Integration(models.Model):
     auto_incident_severity = models.CharField(
         _("open an incident from severity"), max_length=16, blank=True, default="critical",
         choices=[("", "-")] + [(s, s) for s in SEVERITIES])
+    # Outside business hours (bank calendar closed days, nights per the system's online
+    # hours) groups at least this severe open an incident on any system: nobody watches
+    # the console then. Blank: no different rule at night.
+    auto_incident_outside_hours_severity = models.CharField(
+        _("outside business hours, open an incident from severity"), max_length=16,
+        blank=True, default="", choices=[("", "-")] + [(s, s) for s in SEVERITIES])
     incident_rank = models.PositiveSmallIntegerField(_("rank of opened incidents"), default=2)
     storm_threshold = models.PositiveIntegerField(_("storm: messages per minute"), default=100)
     heartbeat_interval_minutes = models.PositiveIntegerField(default=5)
@@ -82,8 +88,11 @@ class AlertGroup(models.Model):
 
 
 class Alert(models.Model):
+    # No index of its own: (integration, fingerprint) below serves it. The intake updates
+    # last_seen, count, labels ... of open rows on every delivery; with no index on those
+    # columns PostgreSQL updates them in place (HOT), touching no index at all.
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE,
-                                    related_name="alerts")
+                                    related_name="alerts", db_index=False)
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=16, default="firing")  # firing | resolved
     labels = models.JSONField(default=dict)
@@ -113,8 +122,7 @@ class Alert(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["integration", "fingerprint"], condition=Q(status="firing"),
             name="alerts_one_firing_alert")]
-        indexes = [models.Index(fields=["status", "last_seen"]),
-                   models.Index(fields=["integration", "fingerprint"])]
+        indexes = [models.Index(fields=["integration", "fingerprint"])]
 
     def __str__(self) -> str:
         return self.summary[:80] or self.fingerprint[:12]

@@ -19,6 +19,7 @@ class IntegrationIn(Schema):
     hmac_header: str | None = None
     hmac_secret: str | None = None
     auto_incident_severity: str | None = None
+    auto_incident_outside_hours_severity: str | None = None
     storm_threshold: int | None = None
 
 

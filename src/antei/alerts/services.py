@@ -18,13 +18,14 @@ import secrets
 import time as time_module
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from django.db import OperationalError, transaction
 
 from antei.alerts import domain, store
 from antei.alerts.models import KINDS, Alert, AlertGroup, Heartbeat, Integration, Silence
+from antei.calendars import selectors as calendar_selectors
 from antei.core import audit, clock, registry
 from antei.core.actor import Actor, Source, system_actor
 from antei.core.domain import Violation, check_choice
@@ -38,7 +39,8 @@ T = TypeVar("T")
 DEADLOCK_RETRIES = 3
 KEY_PREFIX = "ak_"
 INTEGRATION_FIELDS = ("rate_per_second", "burst", "hmac_header", "hmac_secret",
-                      "auto_incident_severity", "incident_rank", "storm_threshold",
+                      "auto_incident_severity", "auto_incident_outside_hours_severity",
+                      "incident_rank", "storm_threshold",
                       "group_by", "group_window_minutes", "heartbeat_interval_minutes",
                       "heartbeat_grace_minutes")
 
@@ -65,10 +67,10 @@ def create_integration(*, actor: Actor, kind: str, name: str, systems: Sequence[
     registry.unknown_fields(options, INTEGRATION_FIELDS)
     if label_mapping is not None and not isinstance(label_mapping, dict):
         problems.append(Violation("label_mapping", "payload_object"))
-    if options.get("auto_incident_severity") not in (None, "", *domain.SEVERITIES):
-        problems.append(Violation("auto_incident_severity", "choice", {
-            "value": options["auto_incident_severity"],
-            "choices": ", ".join(domain.SEVERITIES)}))
+    for option in ("auto_incident_severity", "auto_incident_outside_hours_severity"):
+        if options.get(option) not in (None, "", *domain.SEVERITIES):
+            problems.append(Violation(option, "choice", {
+                "value": options[option], "choices": ", ".join(domain.SEVERITIES)}))
     registry.reject(problems)
     key = _new_key()
     with transaction.atomic():
@@ -152,11 +154,19 @@ def _forget_rules() -> None:
     _rules_cache = None
 
 
-def _systems(codes: set[str]) -> dict[str, tuple[int, str]]:
+@dataclass(frozen=True)
+class _Sys:
+    tier: str
+    online_start: time | None
+    online_end: time | None
+
+
+def _systems(codes: set[str]) -> dict[str, tuple[int, _Sys]]:
     if not codes:
         return {}
-    return {c: (pk, tier) for c, pk, tier in
-            System.objects.filter(code__in=codes).values_list("code", "pk", "tier")}
+    return {c: (pk, _Sys(tier, start, end)) for c, pk, tier, start, end in
+            System.objects.filter(code__in=codes).values_list(
+                "code", "pk", "tier", "online_start", "online_end")}
 
 
 def _label_view(labels: Mapping[str, str], system_code: str | None) -> Mapping[str, str]:
@@ -194,9 +204,6 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
     groups: dict[str, store.GroupState] = {}
     group_of: dict[str, str] = {}
     if firing:
-        store.close_stale_groups(
-            integration_id=integration.pk, now=now,
-            window_cutoff=now - timedelta(minutes=integration.group_window_minutes))
         wanted: dict[str, store.GroupRow] = {}
         keys: dict[tuple[str | None, ...], tuple[str, dict[str, str]]] = {}
         names = list(integration.group_by) or ["alertname"]
@@ -209,7 +216,7 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
                 found = keys[memo] = domain.group_key(s.labels, names, s.system_code)
             key, labels = found
             group_of[s.fingerprint] = key
-            sys_id = systems.get(s.system_code or "", (None, ""))[0]
+            sys_id = systems.get(s.system_code or "", (None, None))[0]
             row = wanted.get(key)
             if row is None:
                 wanted[key] = store.GroupRow(key, labels, sys_id, s.severity, s.count)
@@ -218,10 +225,16 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
                 wanted[key] = store.GroupRow(key, labels, row.system_id or sys_id,
                                              s.severity if worse else row.severity,
                                              row.count + s.count)
+        # Only the groups this batch is about to join: a stale one closes first, so the
+        # new alerts start a fresh group (the sweep closes the others every minute).
+        store.close_stale_groups(
+            integration_id=integration.pk, now=now,
+            window_cutoff=now - timedelta(minutes=integration.group_window_minutes),
+            keys=sorted(wanted))
         groups = store.upsert_groups(integration_id=integration.pk, rows=list(wanted.values()),
-                                     now=now)
+                                     now=now) if wanted else {}
     rows = [store.AlertRow(
-        s, systems.get(s.system_code or "", (None, ""))[0],
+        s, systems.get(s.system_code or "", (None, None))[0],
         groups[group_of[s.fingerprint]].id if s.fingerprint in group_of else None,
         s.fingerprint in silenced) for s in firing]
     ids = store.upsert_alerts(integration_id=integration.pk, rows=rows, now=now,
@@ -233,25 +246,39 @@ def _write(integration: Integration, signals: Sequence[domain.Signal], now: date
         store.acknowledge_alerts(integration_id=integration.pk,
                                  fingerprints=[s.fingerprint for s in acked], now=now)
     result.firing, result.silenced = len(firing), len(silenced)
-    result.incidents = _route(integration, groups, {pk: tier for pk, tier in systems.values()})
+    result.incidents = _route(integration, groups, dict(systems.values()), now)
     return result, ids
 
 
 def _route(integration: Integration, groups: Mapping[str, store.GroupState],
-           tiers: Mapping[int, str]) -> list[int]:
-    """Open an incident for each new group the integration's rule says pages people:
-    severity at least `auto_incident_severity` on a critical-tier system. Other groups
-    wait for an operator to promote them; alerts of a group that has one join it."""
+           systems: Mapping[int, _Sys], now: datetime) -> list[int]:
+    """Open an incident for each new group the integration's rules say pages people:
+    severity at least `auto_incident_severity` on a critical-tier system; outside
+    business hours (bank calendar, the system's online hours) severity at least
+    `auto_incident_outside_hours_severity` on any system, since nobody watches the
+    console then. Other groups wait for an operator to promote them; alerts of a group
+    that has one join it."""
     threshold = integration.auto_incident_severity
+    night = integration.auto_incident_outside_hours_severity
     opened: list[int] = []
-    if not threshold:
+    if not threshold and not night:
         return opened
+    local = now.astimezone(clock.display_zone())
+    business_day: bool | None = None
     for state in groups.values():
         if state.incident_id is not None or state.system_id is None:
             continue
-        if tiers.get(state.system_id) != "critical":
+        found = systems.get(state.system_id)
+        if found is None:
             continue
-        if not domain.severity_at_least(state.severity, threshold):
+        pages = bool(threshold) and found.tier == "critical" and domain.severity_at_least(
+            state.severity, threshold)
+        if not pages and night and domain.severity_at_least(state.severity, night):
+            if business_day is None:
+                business_day = _is_business_day(local.date())
+            pages = domain.outside_hours(local, business_day, found.online_start,
+                                         found.online_end)
+        if not pages:
             continue
         try:
             with transaction.atomic():  # a refused incident must not lose the alerts
@@ -261,6 +288,14 @@ def _route(integration: Integration, groups: Mapping[str, store.GroupState],
         except AnteiError as exc:
             log.warning("alert group %s: no incident opened: %s", state.id, exc)
     return opened
+
+
+def _is_business_day(day: date) -> bool:
+    """The bank calendar's verdict; without a bank calendar, Monday to Friday."""
+    try:
+        return calendar_selectors.bank_calendar().is_business_day(day)
+    except NotFound:
+        return day.weekday() < 5
 
 
 def _open_incident_for(group_id: int, *, actor: Actor, rank: int, system: str | None) -> int:
@@ -589,7 +624,8 @@ def promote_group(*, actor: Actor, group_id: int, rank: int = 3,
     registry.require(actor, Perm.INCIDENT_EDIT)
     with transaction.atomic():
         group = AlertGroup.objects.filter(pk=group_id).first()
-        if group is None:
+        if group is None or (actor.is_vendor and not System.objects.filter(
+                pk=group.system_id or -1, vendor_roles__vendor_id=actor.vendor_scope).exists()):
             raise NotFound("alert group", group_id)
         if group.incident_id is not None:
             raise Conflict(errors=[field_error("group", "already_done")])

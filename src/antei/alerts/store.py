@@ -6,6 +6,12 @@ on SQLite 3.35+ and PostgreSQL): no per-row query, no model instance per alert. 
 conflict targets name the partial unique indexes of models.py, so two requests delivering
 the same new alert at once end with one open row (the database decides).
 
+On PostgreSQL (A2-PERF-CAP-2 throughput) each write is ONE statement per batch whose text
+does not depend on the batch size: the rows travel as arrays (`unnest(%b::text[], ...)`)
+through a server-side-binding psycopg cursor, so the statement is parsed and planned once
+per connection and then executed as a prepared statement; the occurrence numbers of new
+rows come from one grouped count joined in, not a sub-query per row.
+
 Only services.py calls these, inside its transaction.
 """
 
@@ -66,6 +72,22 @@ def _run(cur: Any, sql: str, params: Sequence[Any]) -> None:
         cur.execute(sql, params)
 
 
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _pg_run(sql: str, params: Sequence[Any]) -> Any:
+    """Execute on PostgreSQL with server-side binding, prepared (the statement text is
+    constant, so the plan is reused by every later batch on this connection)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cur = psycopg.Cursor(connection.connection)
+        cur.execute(sql, params, prepare=True)
+        return cur
+
+
 def _as_datetime(value: object) -> datetime:
     """A timestamp read back through a raw cursor (SQLite gives text)."""
     found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
@@ -99,12 +121,23 @@ class GroupState:
 
 
 def close_stale_groups(*, integration_id: int | None, now: datetime,
-                       window_cutoff: datetime) -> int:
-    """Close open groups with nothing firing and no new alert since the window began."""
+                       window_cutoff: datetime, keys: Sequence[str] | None = None) -> int:
+    """Close open groups with nothing firing and no new alert since the window began
+    (only those with these `keys`, if given: the intake closes what a batch is about to
+    join; the sweep closes the rest every minute)."""
     where = "AND integration_id = %s" if integration_id is not None else ""
     params: list[Any] = [_ts(now), _ts(window_cutoff)]
     if integration_id is not None:
         params.append(integration_id)
+    if keys is not None:
+        if not keys:
+            return 0
+        if _pg():
+            where += " AND group_key = ANY(%b::text[])"
+            params.append(list(keys))
+        else:
+            where += " AND group_key IN (SELECT value FROM json_each(%s))"
+            params.append(_dumps(list(keys)))
     with connection.cursor() as cur:
         cur.execute(
             f"UPDATE {GROUP} SET status = 'closed', closed_at = %s "
@@ -120,6 +153,14 @@ def upsert_groups(*, integration_id: int, rows: Sequence[GroupRow],
     found: dict[str, GroupState] = {}
     stamp = _ts(now)
     rows = sorted(rows, key=lambda r: r.key)  # one lock order for every writer: no deadlock
+    if _pg():
+        cur = _pg_run(_PG_GROUPS, [
+            integration_id, stamp, stamp, [r.key for r in rows],
+            [_dumps(r.labels) for r in rows], [r.system_id for r in rows],
+            [r.severity for r in rows], [r.count for r in rows]])
+        for gid, key, incident_id, system_id, severity in cur.fetchall():
+            found[key] = GroupState(gid, incident_id, system_id, severity)
+        return found
     for chunk in _chunks(rows):
         values, params = [], []
         for r in chunk:
@@ -142,6 +183,24 @@ def upsert_groups(*, integration_id: int, rows: Sequence[GroupRow],
             for gid, key, incident_id, system_id, severity in cur.fetchall():
                 found[key] = GroupState(gid, incident_id, system_id, severity)
     return found
+
+
+_GROUP_UPDATE = (
+    f"last_seen = excluded.last_seen, alert_count = {GROUP}.alert_count + "
+    "excluded.alert_count, "
+    f"system_id = COALESCE({GROUP}.system_id, excluded.system_id), "
+    f"severity = CASE WHEN {_SEVERITY_RANK.format('excluded.severity')} < "
+    f"{_SEVERITY_RANK.format(GROUP + '.severity')} THEN excluded.severity "
+    f"ELSE {GROUP}.severity END ")
+
+_PG_GROUPS = (
+    f"INSERT INTO {GROUP} (integration_id, group_key, labels, status, system_id, "
+    "severity, alert_count, first_seen, last_seen) "
+    "SELECT %s, v.k, v.l::jsonb, 'open', v.s, v.sev, v.n, %s, %s "
+    "FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::text[], %b::bigint[]) "
+    "AS v(k, l, s, sev, n) ORDER BY v.k "
+    "ON CONFLICT (integration_id, group_key) WHERE status = 'open' DO UPDATE SET "
+    + _GROUP_UPDATE + "RETURNING id, group_key, incident_id, system_id, severity")
 
 
 @dataclass(frozen=True)
@@ -179,6 +238,9 @@ def _upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: dateti
     newer = "1 = 1" if additive else f"excluded.last_start_at > {ALERT}.last_start_at"
     later = f"excluded.last_start_at > {ALERT}.last_start_at"
     rows = sorted(rows, key=lambda r: r.signal.fingerprint)  # one lock order: no deadlock
+    if _pg():
+        return _pg_upsert_alerts(integration_id, rows, now, returning=returning,
+                                 additive=additive)
     for chunk in _chunks(rows):
         values, params = [], []
         for r in chunk:
@@ -215,10 +277,71 @@ def _upsert_alerts(*, integration_id: int, rows: Sequence[AlertRow], now: dateti
     return ids
 
 
+def _alert_update(additive: bool) -> str:
+    newer = "1 = 1" if additive else f"excluded.last_start_at > {ALERT}.last_start_at"
+    later = f"excluded.last_start_at > {ALERT}.last_start_at"
+    return (
+        "last_seen = excluded.last_seen, labels = excluded.labels, "
+        "annotations = excluded.annotations, summary = excluded.summary, "
+        "severity = excluded.severity, generator_url = excluded.generator_url, "
+        f"count = {ALERT}.count + CASE WHEN {newer} THEN excluded.count ELSE 0 END, "
+        f"last_start_at = CASE WHEN {later} THEN excluded.last_start_at "
+        f"ELSE {ALERT}.last_start_at END, "
+        f"system_id = COALESCE({ALERT}.system_id, excluded.system_id), "
+        f"group_id = COALESCE({ALERT}.group_id, excluded.group_id), "
+        "silenced = excluded.silenced")
+
+
+def _pg_alerts_sql(additive: bool, returning: bool) -> str:
+    # The occurrence number of a new row: one more than the rows its fingerprint already
+    # has, counted for the whole batch in one grouped scan of (integration, fingerprint).
+    return (
+        f"INSERT INTO {ALERT} (integration_id, fingerprint, status, labels, annotations, "
+        "summary, severity, system_id, starts_at, last_start_at, first_seen, last_seen, "
+        "count, group_id, silenced, generator_url, occurrence) "
+        "SELECT %s, v.fp, 'firing', v.l::jsonb, v.a::jsonb, v.su, v.sev, v.sys, v.st, v.ls, "
+        "%s, %s, v.n, v.g, v.si, v.gen, COALESCE(o.n, 0) + 1 "
+        "FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], "
+        "%b::bigint[], %b::timestamptz[], %b::timestamptz[], %b::bigint[], %b::bigint[], "
+        "%b::boolean[], %b::text[]) AS v(fp, l, a, su, sev, sys, st, ls, n, g, si, gen) "
+        f"LEFT JOIN (SELECT fingerprint, COUNT(*) AS n FROM {ALERT} "
+        "WHERE integration_id = %s AND fingerprint = ANY(%b::text[]) "
+        "GROUP BY fingerprint) AS o ON o.fingerprint = v.fp "
+        "ORDER BY v.fp "
+        "ON CONFLICT (integration_id, fingerprint) WHERE status = 'firing' DO UPDATE SET "
+        + _alert_update(additive) + (" RETURNING id, fingerprint" if returning else ""))
+
+
+_PG_ALERTS = {(a, r): _pg_alerts_sql(a, r) for a in (False, True) for r in (False, True)}
+
+
+def _pg_upsert_alerts(integration_id: int, rows: Sequence[AlertRow], now: datetime, *,
+                      returning: bool, additive: bool) -> dict[str, int]:
+    sig = [r.signal for r in rows]
+    fps = [s.fingerprint for s in sig]
+    cur = _pg_run(_PG_ALERTS[additive, returning], [
+        integration_id, now, now, fps,
+        [s.labels_json or _dumps(s.labels) for s in sig],
+        [s.annotations_json or _dumps(s.annotations) for s in sig],
+        [s.summary for s in sig], [s.severity for s in sig], [r.system_id for r in rows],
+        [s.starts_at for s in sig], [s.last_start_at or s.starts_at for s in sig],
+        [s.count for s in sig], [r.group_id for r in rows], [r.silenced for r in rows],
+        [s.generator_url for s in sig], integration_id, fps])
+    if not returning:
+        return {}
+    return {fp: int(pk) for pk, fp in cur.fetchall()}
+
+
 def resolved_starts(*, integration_id: int, fingerprints: Sequence[str]) -> dict[str, datetime]:
     """The latest start time of each fingerprint's resolved occurrences (one query per
     chunk): a firing that starts no later is a replay of an occurrence already closed."""
     found: dict[str, datetime] = {}
+    if _pg():
+        cur = _pg_run(
+            f"SELECT fingerprint, MAX(last_start_at) FROM {ALERT} WHERE integration_id = %s "
+            "AND status = 'resolved' AND fingerprint = ANY(%b::text[]) GROUP BY fingerprint",
+            [integration_id, list(fingerprints)])
+        return {fp: _as_datetime(at) for fp, at in cur.fetchall()}
     for chunk in _chunks(fingerprints):
         marks = ", ".join(["%s"] * len(chunk))
         with connection.cursor() as cur:
@@ -236,6 +359,15 @@ def resolve_alerts(*, integration_id: int, signals: Sequence[Signal], now: datet
     ts = _stamper()
     stamp = ts(now)
     signals = sorted(signals, key=lambda s: s.fingerprint)
+    if _pg():
+        cur = _pg_run(
+            f"UPDATE {ALERT} SET status = 'resolved', ends_at = v.e, last_seen = %s "
+            "FROM unnest(%b::text[], %b::timestamptz[]) AS v(fp, e) "
+            f"WHERE {ALERT}.integration_id = %s AND {ALERT}.status = 'firing' "
+            f"AND {ALERT}.fingerprint = v.fp",
+            [now, [s.fingerprint for s in signals], [s.ends_at or now for s in signals],
+             integration_id])
+        return int(cur.rowcount)
     for chunk in _chunks(signals):
         values, params = [], []
         for s in chunk:

@@ -44,7 +44,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], *,
 def alert_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Firing first; count and last seen; storms as "repeated N times since HH:MM"."""
     chosen = filters(request, ["status", "system"])
-    rows = selectors.list_alerts(status=chosen["status"] or None,
+    rows = selectors.list_alerts(actor, status=chosen["status"] or None,
                                  system=chosen["system"] or None)
     page_obj = page_of(request, rows)
     alerts = list(page_obj)
@@ -59,7 +59,7 @@ def alert_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @guarded(Perm.ALERTS_VIEW)
 def group_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    page_obj = page_of(request, selectors.list_groups())
+    page_obj = page_of(request, selectors.list_groups(actor))
     return _render(request, "alerts/group_list.html", {
         "tab": "groups", "page": page_obj, "rows": list(page_obj),
         "can_promote": actor.can(Perm.ALERTS_EDIT) and actor.can(Perm.INCIDENT_EDIT)})
@@ -74,7 +74,7 @@ def group_promote(request: HttpRequest, actor: Actor, group_id: int) -> HttpResp
                                        rank=int(rank) if rank.isdigit() else 3,
                                        system=request.POST.get("system") or None)
     except (InvalidInput, Conflict) as exc:
-        page_obj = page_of(request, selectors.list_groups())
+        page_obj = page_of(request, selectors.list_groups(actor))
         return _render(request, "alerts/group_list.html", {
             "tab": "groups", "page": page_obj, "rows": list(page_obj), "can_promote": True,
             "errors": error_messages(exc)}, status=exc.http_status)
@@ -107,7 +107,7 @@ def _aware(value: object) -> datetime | None:
 def _silences_page(request: HttpRequest, actor: Actor, form: SilenceForm,
                    status: int = 200, errors: list[str] | None = None) -> HttpResponse:
     return _render(request, "alerts/silence_list.html", {
-        "tab": "silences", "rows": selectors.list_silences(), "form": form,
+        "tab": "silences", "rows": selectors.list_silences(actor), "form": form,
         "can_edit": actor.can(Perm.ALERTS_EDIT), "errors": errors or []}, status=status)
 
 
@@ -205,11 +205,11 @@ def integration_rotate(request: HttpRequest, actor: Actor, integration_id: int) 
 @guarded(Perm.ALERTS_VIEW)
 def heartbeat_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _render(request, "alerts/heartbeat_list.html", {
-        "tab": "heartbeats", "rows": list(selectors.list_heartbeats())})
+        "tab": "heartbeats", "rows": list(selectors.list_heartbeats(actor))})
 
 
 @guarded(Perm.ALERTS_VIEW)
 def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Critical and standby components nobody watches (A2-OPS-MON-1)."""
     return _render(request, "alerts/coverage.html", {"tab": "coverage",
-                                                     "rows": selectors.coverage()})
+                                                     "rows": selectors.coverage(actor)})
