@@ -7,10 +7,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from antei.core import services as core_services
 from antei.core.actor import Actor, Source
 from antei.core.roles import Role
+
+# Property tests check behaviour, never speed: on a shared 2-core machine an example may take
+# long, which is no failure (timings belong in bench/).
+settings.register_profile("antei", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("antei")
 
 PASSWORD = "correct-horse-battery-staple-7"
 
