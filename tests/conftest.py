@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from antei.core import services as core_services
 from antei.core.actor import Actor, Source
@@ -15,8 +16,9 @@ from antei.core.roles import Role
 
 # Property tests check behaviour, never speed: on a shared 2-core machine an example may take
 # long, which is no failure (timings belong in bench/).
-settings.register_profile("antei", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("antei")
+hypothesis_settings.register_profile(
+    "antei", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("antei")
 
 PASSWORD = "correct-horse-battery-staple-7"
 
