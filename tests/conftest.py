@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from antei.core import services as core_services
 from antei.core.actor import Actor, Source
 from antei.core.roles import Role
+from tests import threads
 
 # Property tests check behaviour, never speed: on a shared 2-core machine an example may take
 # long, which is no failure (timings belong in bench/).
@@ -86,3 +88,9 @@ def make_api_client(db: None, admin_actor: Actor) -> Callable[..., ApiClient]:
 def api(make_api_client: Callable[..., ApiClient]) -> ApiClient:
     """An API client acting as an admin."""
     return make_api_client(Role.ADMIN)
+
+
+@pytest.fixture
+def threads_database(tmp_path: Path) -> Iterator[None]:
+    """Where threads started by a test connect (see tests/threads.py)."""
+    yield from threads.file_database(tmp_path)

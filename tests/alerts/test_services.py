@@ -6,13 +6,12 @@ Catalog: C07, A2-OPS-MON-1, A2-PERF-SET-1, A2-RESP-4, A2-HW-2, A1-I-7.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from antei.alerts import services
@@ -23,6 +22,7 @@ from antei.incidents.models import Incident
 from antei.inventory import services as inventory_services
 from tests import factories
 from tests.alerts.conftest import am_alert, am_payload, post
+from tests.threads import in_thread
 
 Make = Callable[..., tuple[Any, str]]
 
@@ -136,51 +136,13 @@ def test_coverage_lists_unmonitored_standby_and_critical_components(
     assert [r["component"] for r in listed] == ["app-1"]
 
 
-def _in_thread(fn: Callable[[], Any]) -> Any:
-    """Run `fn` on its own thread (its own connection); return its value or re-raise."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed back to the caller
-            box["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
-
-
-@pytest.fixture
-def threads_database(tmp_path: Any) -> Iterator[None]:
-    """Where threads connect: the PostgreSQL test database, or on SQLite a migrated file
-    with the production settings (WAL, IMMEDIATE, busy timeout): the in-memory test
-    database is a shared cache whose table locks fail instead of waiting."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    settings_dict = connections.settings["default"]
-    original = settings_dict["NAME"]
-    settings_dict["NAME"] = str(tmp_path / "antei.sqlite3")
-    try:
-        _in_thread(lambda: call_command("migrate", verbosity=0, interactive=False))
-        yield
-    finally:
-        settings_dict["NAME"] = original
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_new_alert_create_one_open_alert(
         threads_database: None, admin_actor: Actor, settings: Any) -> None:
     """A1-I-7 / C07: the database enforces one open alert (and one open group) per
     fingerprint: four threads delivering the same new alert at once end with one row."""
     settings.ALERTS_INTAKE_CONCURRENCY = 8
-    _, key = _in_thread(lambda: services.create_integration(
+    _, key = in_thread(lambda: services.create_integration(
         actor=admin_actor, kind="alertmanager", name="race", auto_incident_severity=""))
     barrier = threading.Barrier(4)
     codes: list[int] = []
@@ -199,7 +161,7 @@ def test_concurrent_deliveries_of_one_new_alert_create_one_open_alert(
     for t in threads:
         t.join(timeout=120)
     assert codes == [200] * 4
-    counts = _in_thread(lambda: (
+    counts = in_thread(lambda: (
         Alert.objects.filter(status="firing").count(),
         AlertGroup.objects.filter(status="open").count(), Alert.objects.get().count))
     assert counts == (1, 1, 1)

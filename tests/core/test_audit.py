@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import F
 
@@ -32,6 +31,7 @@ from antei.inventory.models import (
 from antei.org import services as org_services
 from antei.org.models import ContactPoint, Department, Person, VendorContract
 from tests import factories
+from tests.threads import in_thread
 
 PASSWORD = "correct-horse-battery-staple-7"
 
@@ -420,45 +420,6 @@ def test_failed_call_leaves_no_entry_and_no_row(
 APPENDS_PER_THREAD = 15
 
 
-def _in_thread(fn: Callable[[], Any]) -> Any:
-    """Run `fn` on its own thread (its own database connection); return or re-raise."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed back to the caller
-            box["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
-
-
-@pytest.fixture
-def threads_database(tmp_path: Any) -> Iterator[None]:
-    """Where the writer threads connect. On PostgreSQL: the test database. On SQLite: a
-    migrated file database with the production settings (WAL, IMMEDIATE, busy timeout),
-    because the in-memory test database is a shared cache whose table locks fail at once
-    ("database table is locked") instead of waiting, which a real install never does."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    settings_dict = connections.settings["default"]
-    original = settings_dict["NAME"]
-    settings_dict["NAME"] = str(tmp_path / "antei.sqlite3")
-    try:
-        _in_thread(lambda: call_command("migrate", verbosity=0, interactive=False))
-        yield
-    finally:
-        settings_dict["NAME"] = original
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_valid_chain(threads_database: None) -> None:
     """Two writers at once still produce one gap-free chain (appends serialise on the head)."""
@@ -487,7 +448,7 @@ def test_concurrent_appends_keep_one_valid_chain(threads_database: None) -> None
         seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
         return Department.objects.count(), seqs, audit.verify()
 
-    departments, seqs, result = _in_thread(chain)
+    departments, seqs, result = in_thread(chain)
     assert departments == 2 * APPENDS_PER_THREAD
     assert seqs == list(range(1, 2 * APPENDS_PER_THREAD + 1))
     assert (result.ok, result.checked) == (True, 2 * APPENDS_PER_THREAD)
