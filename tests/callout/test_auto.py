@@ -125,3 +125,34 @@ def test_no_automatic_paging_for_external_past_or_policy_less_incidents(
     open_rank1(admin_actor, django_capture_on_commit_callbacks, rank=3)
     assert not EscalationRun.objects.exists()
     assert services_auto.start_automatic_callout(incident_id=past.pk) is None
+
+
+def test_the_sweep_starts_a_callout_whose_hook_never_ran(
+        admin_actor: Actor, smtp_server: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """The process that opened the incident died between its commit and the after-commit
+    hook: the worker's sweep pages instead, once (A2-RESP-1: automation that silently did
+    not run). Only recent, active incidents with no call-out at all; the hook gets its turn
+    first, and older incidents are left to people."""
+    from antei.callout import services
+
+    make_bank(admin_actor)
+    detected = datetime.now(tz=UTC) - timedelta(minutes=2)
+    # Opened outside a captured commit: the hook never runs, as if the process had died.
+    incident = incident_services.open_incident(
+        actor=admin_actor, title="勘定系オンライン停止", rank=1, systems=["CORE"],
+        detected_at=detected)
+    older = incident_services.open_incident(
+        actor=admin_actor, title="前日の遅延", rank=1, systems=["CORE"], detected_at=detected)
+    Incident.objects.filter(pk=older.pk).update(
+        created_at=datetime.now(tz=UTC) - timedelta(hours=2))
+    assert not EscalationRun.objects.exists()
+    created = Incident.objects.get(pk=incident.pk).created_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep(now=created + timedelta(seconds=5))["started"] == 0  # hook's turn
+        assert services.sweep(now=created + timedelta(minutes=1))["started"] == 1
+        assert services.sweep(now=created + timedelta(minutes=2))["started"] == 0
+    run = EscalationRun.objects.get()
+    assert (run.incident_id, run.trigger) == (incident.pk, "opened")
+    run_worker()
+    assert recipients(smtp_server) == [EMAILS["DUTY1"]]

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from antei.callout import domain, selectors, services_paging, services_verify
+from antei.callout import domain, selectors, services_auto, services_paging, services_verify
 from antei.callout import services_links as links
 from antei.callout.models import (
     EscalationPolicy,
@@ -275,7 +275,8 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         from antei.callout import tasks
 
         transaction.on_commit(lambda: tasks.deliver_pages.enqueue(None), robust=True)
-    return {"delivered": delivered, "escalated": moved, "expired": expire_verifications(now=now)}
+    return {"delivered": delivered, "escalated": moved, "expired": expire_verifications(now=now),
+            "started": services_auto.start_missed_callouts(now=now)}
 
 
 def describe_link(signed: str) -> dict[str, object]:

@@ -14,7 +14,7 @@ Catalog: C02, M-3.3, A1-II-5, A2-RESP-1.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -76,6 +76,28 @@ def start_automatic_callout(*, incident_id: int,
                             now: datetime | None = None) -> EscalationRun | None:
     """Start the rank's policy for a newly opened incident, once (C02, A1-II-3)."""
     return _start(incident_id, paging.TRIGGER_OPENED, None, now)
+
+
+# The sweep backs up the after-commit hook: an incident recorded within this window that is
+# still active and has no call-out at all gets its automatic start (the hook's process may
+# have died between the commit and the hook). Older incidents are left to people.
+MISSED_START_WINDOW = timedelta(hours=1)
+MISSED_START_GRACE = timedelta(seconds=30)  # the hook's own turn comes first
+
+
+def start_missed_callouts(*, now: datetime | None = None) -> int:
+    """Start the automatic call-out of recently recorded active incidents nobody paged
+    (C02, A2-RESP-1: automation that silently did not run is the failure to avoid).
+    Idempotent like the hook: the (incident, trigger) constraint decides."""
+    now = now or clock.now()
+    missed = (Incident.objects
+              .filter(status__in=[str(s) for s in states.ACTIVE], is_external=False,
+                      created_at__gte=now - MISSED_START_WINDOW,
+                      created_at__lte=now - MISSED_START_GRACE)
+              .exclude(pk__in=EscalationRun.objects.values("incident_id"))
+              .values_list("pk", flat=True))
+    return sum(start_automatic_callout(incident_id=pk, now=now) is not None
+               for pk in list(missed))
 
 
 def send_first_report(*, incident_id: int, report_id: int,
