@@ -9,23 +9,23 @@ from antei.core.auth import web_actor
 from antei.core.models import User
 from antei.core.roles import Perm
 
-# (url name, label, permission). One list drives the menu, so every registry screen is
-# reachable from the navigation in both languages.
+# (url name, label, permission). One list drives the menu, so every screen is reachable from
+# the navigation in both languages: what an incident night needs first, the registry after.
 NAVIGATION = [
     ("home", _("Home"), None),
     ("incident-list", _("Incidents"), Perm.INCIDENT_VIEW),
-    ("settlement-index", _("Unprocessed payments"), Perm.SETTLEMENT_VIEW),
+    ("callout-rosters", _("Call-out"), Perm.INCIDENT_VIEW),
     ("alerts-list", _("Alerts"), Perm.ALERTS_VIEW),
+    ("settlement-index", _("Unprocessed payments"), Perm.SETTLEMENT_VIEW),
+    ("limit-board", _("Limits"), Perm.CAPACITY_VIEW),
     ("system-list", _("Systems"), Perm.INVENTORY_VIEW),
     ("business-function-list", _("Business functions"), Perm.INVENTORY_VIEW),
     ("connection-list", _("Connections"), Perm.INVENTORY_VIEW),
     ("external-party-list", _("External parties"), Perm.INVENTORY_VIEW),
-    ("limit-board", _("Limits"), Perm.CAPACITY_VIEW),
     ("department-list", _("Departments"), Perm.ORG_VIEW),
     ("person-list", _("People"), Perm.ORG_VIEW),
     ("vendor-list", _("Vendors"), Perm.ORG_VIEW),
     ("calendar-month", _("Calendar"), Perm.CALENDAR_VIEW),
-    ("callout-rosters", _("Call-out"), Perm.INCIDENT_VIEW),
     ("audit-log", _("Audit log"), Perm.AUDIT_VIEW),
     ("user-list", _("Logins"), Perm.USERS_MANAGE),
 ]
