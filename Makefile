@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 export ANTEI_PORT ?= 8000
+# Tests start threads that use the database and end; a persistent connection (production
+# keeps PostgreSQL connections 60 s) would outlive its thread unclosed: tests close them.
+TEST_ENV := ANTEI_DB_CONN_MAX_AGE=0
 
 .PHONY: run test test-sqlite test-postgres setup venv messages browser monitoring lint lock bench bench-deps clean
 
@@ -54,7 +57,7 @@ test: venv messages browser monitoring lint
 
 test-sqlite:
 	@echo "== suite on SQLite =="
-	ANTEI_VAR_DIR=$(CURDIR)/var/test-sqlite $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	ANTEI_VAR_DIR=$(CURDIR)/var/test-sqlite $(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # PostgreSQL is required in CI (ANTEI_REQUIRE_POSTGRES=1): unreachable means failure, not a skip.
 test-postgres:
@@ -62,7 +65,7 @@ test-postgres:
 	@if ! $(BIN)/python scripts/wait_for_postgres.py "$(PG_URL)"; then \
 	  if [ "$$ANTEI_REQUIRE_POSTGRES" = "1" ]; then echo "PostgreSQL required but unreachable at $(PG_URL)"; exit 1; fi; \
 	  echo "PostgreSQL unreachable at $(PG_URL): lane skipped (set ANTEI_REQUIRE_POSTGRES=1 to fail)"; exit 0; fi; \
-	ANTEI_VAR_DIR=$(CURDIR)/var/test-postgres ANTEI_DATABASE_URL=$(PG_URL) \
+	ANTEI_VAR_DIR=$(CURDIR)/var/test-postgres ANTEI_DATABASE_URL=$(PG_URL) $(TEST_ENV) \
 	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # Lint is part of `make test`: style (ruff), layering (import-linter) and types (mypy).
